@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"smspark/sessions"
+)
+
+func newAccountsCommand() *cobra.Command {
+	var dataDir, configPath string
+	cmd := &cobra.Command{
+		Use:   "accounts",
+		Short: "Create and change Premium and Pro accounts",
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&dataDir, "data", "", "data directory holding the store")
+	pf.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
+	_ = cmd.MarkPersistentFlagRequired("data")
+
+	// withEngine runs f on an engine over the store in dataDir.
+	withEngine := func(cmd *cobra.Command, f func(*sessions.Engine) (sessions.Account, error)) error {
+		cfg, err := loadConfig(configPath)
+		if err != nil {
+			return err
+		}
+		eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		a, err := f(eng)
+		if err != nil {
+			return err
+		}
+		printAccount(cmd, a)
+		return nil
+	}
+
+	var pkg string
+	var numbers []string
+	create := &cobra.Command{
+		Use:     "create --package premium|pro --number N [--number N ...]",
+		Short:   "Open an account; prints its id",
+		Example: "  smspark accounts create --data /tmp/d --package premium --number +32475000001",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			a, err := eng.CreateAccount(cmd.Context(), sessions.Package(pkg), numbers)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), a.ID)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&pkg, "package", "", "premium or pro")
+	create.Flags().StringArrayVar(&numbers, "number", nil, "a mobile number of the account (repeat)")
+	_ = create.MarkFlagRequired("package")
+	_ = create.MarkFlagRequired("number")
+
+	var id, number string
+	show := &cobra.Command{
+		Use:   "show --account ID",
+		Short: "Show an account",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) { return e.Account(id) })
+		},
+	}
+	add := &cobra.Command{
+		Use:   "add-number --account ID --number N",
+		Short: "Add a number to an account",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
+				return e.AddNumber(cmd.Context(), id, number)
+			})
+		},
+	}
+	remove := &cobra.Command{
+		Use:   "remove-number --account ID --number N",
+		Short: "Remove a number from an account (it becomes Easy)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
+				return e.RemoveNumber(cmd.Context(), id, number)
+			})
+		},
+	}
+	setPkg := &cobra.Command{
+		Use:   "set-package --account ID --package premium|pro",
+		Short: "Change an account's package (a downgrade that leaves too many numbers is refused)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
+				return e.SetPackage(cmd.Context(), id, sessions.Package(pkg))
+			})
+		},
+	}
+	for _, c := range []*cobra.Command{show, add, remove, setPkg} {
+		c.Flags().StringVar(&id, "account", "", "account id")
+		_ = c.MarkFlagRequired("account")
+	}
+	for _, c := range []*cobra.Command{add, remove} {
+		c.Flags().StringVar(&number, "number", "", "mobile number")
+		_ = c.MarkFlagRequired("number")
+	}
+	setPkg.Flags().StringVar(&pkg, "package", "", "premium or pro")
+	_ = setPkg.MarkFlagRequired("package")
+	cmd.AddCommand(create, show, add, remove, setPkg)
+	return cmd
+}
+
+func printAccount(cmd *cobra.Command, a sessions.Account) {
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "account  %s\npackage  %s\ncreated  %s\nnumbers  %s\n",
+		a.ID, a.Package, a.Created.Format(time.RFC3339), strings.Join(a.Numbers, " "))
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"smspark/msisdn"
+	"smspark/sessions"
+	"smspark/store"
+)
+
+func newSessionsCommand() *cobra.Command {
+	var dataDir, configPath string
+	cmd := &cobra.Command{
+		Use:   "sessions",
+		Short: "Look up parking sessions in the store",
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&dataDir, "data", "", "data directory holding the store")
+	pf.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
+	_ = cmd.MarkPersistentFlagRequired("data")
+
+	var (
+		f      store.SessionFilter
+		number string
+		asJSON bool
+	)
+	list := &cobra.Command{
+		Use:     "list [--number N] [--plate P] [--zone Z] [--running]",
+		Short:   "List sessions, oldest first",
+		Example: "  smspark sessions list --data /var/lib/smspark --plate 1ABC123",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			if number != "" {
+				if f.Number, err = (msisdn.Belgium{}).Normalize(number); err != nil {
+					return err
+				}
+			}
+			db, err := store.Open(dataDir, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			list, err := db.Sessions(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]sessionJSON, 0, len(list))
+				for _, s := range list {
+					out = append(out, toSessionJSON(s, cfg.Location))
+				}
+				return writeJSON(cmd, out)
+			}
+			printSessions(cmd, list, cfg.Location)
+			return nil
+		},
+	}
+	lf := list.Flags()
+	lf.StringVar(&number, "number", "", "sessions of this number")
+	lf.StringVar(&f.Plate, "plate", "", "sessions of this plate")
+	lf.StringVar(&f.Zone, "zone", "", "sessions in this zone")
+	lf.BoolVar(&f.Running, "running", false, "running sessions only")
+	lf.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
+	lf.BoolVar(&asJSON, "json", false, "JSON for scripts")
+
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one session",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("session id %q: %w", args[0], err)
+			}
+			db, err := store.Open(dataDir, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			s, err := db.Session(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd, toSessionJSON(s, cfg.Location))
+			}
+			printSessions(cmd, []sessions.Session{s}, cfg.Location)
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&asJSON, "json", false, "JSON for scripts")
+	cmd.AddCommand(list, show)
+	return cmd
+}
+
+// printSessions writes sessions as an aligned table.
+func printSessions(cmd *cobra.Command, list []sessions.Session, loc *time.Location) {
+	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNUMBER\tPLATE\tZONE\tSTART\tEND\tREASON\tCOST")
+	const layout = "2006-01-02 15:04"
+	for _, s := range list {
+		end, reason := "running", "-"
+		if !s.Running() {
+			end, reason = s.End.In(loc).Format(layout), string(s.EndReason)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d.%02d\n", s.ID, sessions.MaskNumber(s.Number), s.Plate, s.Zone,
+			s.Start.In(loc).Format(layout), end, reason, s.CostCents/100, s.CostCents%100)
+	}
+	w.Flush()
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newTariffsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tariffs",
+		Short: "Check the configured tariffs and quote a parking interval",
+	}
+	var configPath string
+	cmd.PersistentFlags().StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
+
+	validate := &cobra.Command{
+		Use:   "validate",
+		Short: "Load and check the configuration; report the first mistake with its line",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			zones := 0
+			for _, c := range cfg.Cities {
+				zones += len(c.Zones)
+			}
+			name := cfg.File
+			if name == "" {
+				name = "embedded reference data"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: %d cities, %d zones, %d operators\n",
+				name, len(cfg.Cities), zones, len(cfg.Operators))
+			return nil
+		},
+	}
+
+	var zone, from, to string
+	quote := &cobra.Command{
+		Use:     "quote --zone CODE --from RFC3339 --to RFC3339",
+		Short:   "Print the cost in cents of parking in a zone over an interval",
+		Example: "  smspark tariffs quote --zone 1021 --from 2026-11-23T10:00:00+01:00 --to 2026-11-23T11:08:00+01:00",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			z, ok := cfg.Zone(zone)
+			if !ok {
+				return fmt.Errorf("unknown zone %q", zone)
+			}
+			start, err := time.Parse(time.RFC3339, from)
+			if err != nil {
+				return fmt.Errorf("--from: %w", err)
+			}
+			end, err := time.Parse(time.RFC3339, to)
+			if err != nil {
+				return fmt.Errorf("--to: %w", err)
+			}
+			if end.Before(start) {
+				return fmt.Errorf("--to is before --from")
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), z.Tariff.Cost(start, end))
+			return nil
+		},
+	}
+	quote.Flags().StringVar(&zone, "zone", "", "zone code")
+	quote.Flags().StringVar(&from, "from", "", "start, RFC 3339")
+	quote.Flags().StringVar(&to, "to", "", "end, RFC 3339")
+	for _, f := range []string{"zone", "from", "to"} {
+		_ = quote.MarkFlagRequired(f)
+	}
+	cmd.AddCommand(validate, quote)
+	return cmd
+}

@@ -1,0 +1,458 @@
+package sessions
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"smspark/parser"
+	"smspark/tariffs"
+)
+
+// MO is an SMS from a motorist to 4411.
+type MO struct {
+	From     string // the sender as the network gave it
+	Operator string // the operator whose SMSC delivered it
+	Text     string
+	// At is the earliest trustworthy time the MO was sent (SPEC §9): a
+	// start held up in the network starts then. Zero, or later than the
+	// engine's clock, means the clock's time.
+	At      time.Time
+	Channel Channel // ChannelSMS when empty
+}
+
+// Reply is the engine's answer to one command.
+type Reply struct {
+	// Message is the reply SMS. When Suppressed (confirmations off) it is
+	// not queued and its Source is empty.
+	Message
+	Suppressed bool
+	// Sessions are those the command started, ended or reported, as they
+	// are after it.
+	Sessions []Session
+	// Notices are other messages queued while handling the command:
+	// reminders and expiries of sessions whose time the clock passed.
+	Notices []Message
+}
+
+// txn collects what one command changes and answers.
+type txn struct {
+	now    time.Time
+	change Change
+	notice Notice
+	lang   string
+	reply  Reply
+}
+
+// Handle applies one MO and returns its reply once everything it changed,
+// the reply included, is durable. It returns an error wrapping ErrStore
+// when the store failed (nothing happened; the MO may be delivered again)
+// and ctx.Err() when ctx is done before it started.
+func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return Reply{}, err
+	}
+	if mo.Channel == "" {
+		mo.Channel = ChannelSMS
+	}
+	now := e.opts.Clock.Now()
+	at := mo.At
+	if at.IsZero() || at.After(now) {
+		at = now
+	}
+	cmd, perr := e.parser.Parse(mo.Text)
+	number, nerr := e.opts.Numbers.Normalize(mo.From)
+
+	// A new password is hashed before the engine is locked: the hash is slow.
+	var password, hash string
+	if nerr == nil && perr == nil && cmd.Kind == parser.Credentials {
+		e.mu.Lock()
+		limited := e.passLimited(e.settingsOf(number), now)
+		e.mu.Unlock()
+		if !limited {
+			var err error
+			if password, err = newPassword(e.opts.Random); err != nil {
+				return Reply{}, err
+			}
+			if hash, err = e.opts.Hasher.Hash(password); err != nil {
+				return Reply{}, fmt.Errorf("sessions: hash password: %w", err)
+			}
+		}
+	}
+
+	e.mu.Lock()
+	if e.broken != nil {
+		e.mu.Unlock()
+		return Reply{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
+	}
+	t := &txn{now: now}
+	e.expire(t, now)
+	st := e.settingsOf(number)
+	t.lang = e.language(st, "")
+	switch {
+	case nerr != nil:
+		number = mo.From
+		t.notice.Outcome = UnsupportedNumber
+	case cmd.Kind == parser.Unknown:
+		t.notice.Outcome = UnknownCommand
+	case cmd.Kind == parser.Credentials:
+		e.credentials(t, st, password, hash)
+	case cmd.Kind == parser.ToggleConfirmations:
+		st.ConfirmationsOff = !st.ConfirmationsOff
+		t.notice.Outcome = ConfirmationsOn
+		if st.ConfirmationsOff {
+			t.notice.Outcome = ConfirmationsOff
+		}
+		t.change.Settings = append(t.change.Settings, st)
+	case cmd.Kind == parser.Language:
+		st.Language = cmd.Language
+		t.lang = cmd.Language
+		t.notice.Outcome, t.notice.Language = LanguageSet, cmd.Language
+		t.change.Settings = append(t.change.Settings, st)
+	case cmd.Kind == parser.Status:
+		e.status(t, number, st)
+	case cmd.Kind == parser.Stop:
+		if errors.Is(perr, parser.ErrInvalidPlate) {
+			t.notice.Outcome = InvalidPlate
+			break
+		}
+		e.stop(t, number, st, cmd.Plate, at)
+	case cmd.Kind == parser.Start || cmd.Kind == parser.DayTicket:
+		e.start(t, mo, number, st, cmd, perr, at)
+	case cmd.Kind == parser.VoucherActivation:
+		if errors.Is(perr, parser.ErrInvalidPlate) {
+			t.notice.Outcome = InvalidPlate
+			break
+		}
+		// No voucher is issued until the voucher service exists.
+		t.notice.Outcome = VoucherUnknown
+	default:
+		t.notice.Outcome = UnknownCommand
+	}
+	e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
+	p := e.enqueue(t.change)
+	e.mu.Unlock()
+
+	if err := e.durable(ctx, p); err != nil {
+		return Reply{}, err
+	}
+	return t.reply, nil
+}
+
+// settingsAfter returns the number's settings as the command leaves them.
+func (e *Engine) settingsAfter(t *txn, number string) Settings {
+	for i := len(t.change.Settings) - 1; i >= 0; i-- {
+		if t.change.Settings[i].Number == number {
+			return t.change.Settings[i]
+		}
+	}
+	return e.settingsOf(number)
+}
+
+// replyTo renders the command's notice and queues it, unless confirmations
+// are off and it confirms a start or a stop. It applies the command's
+// settings to memory.
+func (e *Engine) replyTo(t *txn, number, operator string, st Settings) {
+	for i := range t.change.Settings {
+		s := t.change.Settings[i]
+		e.settings[s.Number] = &s
+	}
+	n := t.notice
+	suppress := st.ConfirmationsOff && (n.Outcome == Started || n.Outcome == Replaced ||
+		n.Outcome == Stopped || n.Outcome == AlreadyStarted || n.Outcome == VoucherStarted ||
+		n.Outcome == DayTicketStarted)
+	m := Message{
+		To:       number,
+		Source:   n.Outcome.Source(),
+		Operator: operator,
+		Outcome:  n.Outcome,
+		Text:     Render(t.lang, e.opts.Location, n),
+		Created:  t.now,
+		Secret:   n.Outcome == CredentialsSent,
+	}
+	if suppress {
+		m.Source = ""
+		t.reply.Suppressed = true
+	} else {
+		e.queueMessage(t, m)
+		m = t.change.Messages[len(t.change.Messages)-1]
+		if m.Secret && m.Status == StatusDryRun {
+			// The stored copy never holds the password; the reply does.
+			t.change.Messages[len(t.change.Messages)-1].Text = Render(t.lang, e.opts.Location, redacted(n))
+		}
+	}
+	t.reply.Message = m
+}
+
+func redacted(n Notice) Notice {
+	n.Password = "**********"
+	return n
+}
+
+func (e *Engine) queueMessage(t *txn, m Message) {
+	m.ID = e.newID()
+	m.Status = StatusQueued
+	if e.opts.DryRun {
+		m.Status = StatusDryRun
+	}
+	t.change.Messages = append(t.change.Messages, m)
+}
+
+// expire ends the sessions whose latest end the clock has passed, as of
+// that end, and sends the reminders that are due.
+func (e *Engine) expire(t *txn, now time.Time) {
+	for len(e.events) > 0 && !e.events[0].at.After(now) {
+		ev := heap.Pop(&e.events).(event)
+		s, ok := e.running[ev.id]
+		if !ok {
+			continue
+		}
+		if !s.Until.After(now) {
+			reason := EndMaxDuration
+			if s.Voucher != "" {
+				reason = EndVoucher
+			}
+			ended := e.end(t, s, s.Until, reason)
+			e.notify(t, ended, SessionExpired)
+			continue
+		}
+		if !s.Reminded && !s.Until.After(ev.at.Add(reminderBefore)) {
+			s.Reminded = true
+			t.change.Sessions = append(t.change.Sessions, *s)
+			e.notify(t, *s, SessionEnding)
+		}
+		heap.Push(&e.events, event{at: s.Until, id: s.ID})
+	}
+}
+
+// notify queues a message the clock caused, unless confirmations are off.
+func (e *Engine) notify(t *txn, s Session, o Outcome) {
+	st := e.settingsOf(s.Number)
+	if st.ConfirmationsOff {
+		return
+	}
+	z := e.zones[s.Zone]
+	n := Notice{Outcome: o, Plate: s.Plate, Zone: s.Zone, ZoneName: z.Name,
+		Start: s.Start, End: s.Until, CostCents: s.CostCents, Free: s.Free}
+	if !s.Running() {
+		n.End = s.End
+	}
+	e.queueMessage(t, Message{To: s.Number, Source: o.Source(), Operator: s.Operator,
+		Outcome: o, Text: Render(e.language(st, s.City), e.opts.Location, n), Created: t.now})
+	t.reply.Notices = append(t.reply.Notices, t.change.Messages[len(t.change.Messages)-1])
+}
+
+// end ends a running session at the given time and returns it as ended.
+func (e *Engine) end(t *txn, s *Session, at time.Time, reason EndReason) Session {
+	ended := *s
+	if at.Before(ended.Start) {
+		at = ended.Start
+	}
+	ended.End, ended.EndReason = at, reason
+	ended.CostCents = e.cost(ended, at)
+	e.removeRunning(s)
+	if ended.Account == "" && ended.CostCents > 0 {
+		if op, ok := e.opts.Operators[ended.Operator]; ok && op.Billing {
+			st := e.settingsAfter(t, ended.Number)
+			month := e.monthKey(at)
+			if st.Month != month {
+				st.Month, st.MonthCents = month, 0
+			}
+			st.MonthCents += ended.CostCents
+			t.change.Settings = append(t.change.Settings, st)
+			e.settings[st.Number] = &st
+		}
+	}
+	t.change.Sessions = append(t.change.Sessions, ended)
+	return ended
+}
+
+// cost is what the session costs if it ends at end.
+func (e *Engine) cost(s Session, end time.Time) int64 {
+	if s.Free || s.Voucher != "" {
+		return 0
+	}
+	z, ok := e.zones[s.Zone]
+	if !ok {
+		return s.CostCents
+	}
+	if end.After(s.Until) {
+		end = s.Until
+	}
+	return z.Tariff.Cost(s.Start, end)
+}
+
+func (e *Engine) line(s Session, now time.Time) SessionLine {
+	end := s.End
+	if s.Running() {
+		end = now
+	}
+	return SessionLine{Plate: s.Plate, Zone: s.Zone, ZoneName: e.zones[s.Zone].Name,
+		Start: s.Start, End: end, CostCents: e.cost(s, end)}
+}
+
+func (e *Engine) status(t *txn, number string, st Settings) {
+	t.notice.Outcome = StatusReport
+	for i, id := range e.byNumber[number] {
+		s := *e.running[id]
+		if i == 0 {
+			t.lang = e.language(st, s.City)
+		}
+		s.CostCents = e.cost(s, t.now)
+		t.notice.Sessions = append(t.notice.Sessions, e.line(s, t.now))
+		t.reply.Sessions = append(t.reply.Sessions, s)
+	}
+}
+
+// owns reports whether number may act on s: it started it, or s belongs
+// to the number's account.
+func (e *Engine) owns(number string, s *Session) bool {
+	if s.Number == number {
+		return true
+	}
+	acct := e.numberOf[number]
+	return acct != "" && s.Account == acct
+}
+
+func (e *Engine) stop(t *txn, number string, st Settings, plate string, at time.Time) {
+	var s *Session
+	switch {
+	case plate != "":
+		if id, ok := e.byPlate[plate]; ok && e.owns(number, e.running[id]) {
+			s = e.running[id]
+		}
+	default:
+		ids := e.byNumber[number]
+		if len(ids) > 1 {
+			t.notice.Outcome = AmbiguousStop
+			for _, id := range ids {
+				t.notice.Sessions = append(t.notice.Sessions, e.line(*e.running[id], t.now))
+			}
+			return
+		}
+		if len(ids) == 1 {
+			s = e.running[ids[0]]
+		}
+	}
+	if s == nil {
+		t.notice.Outcome = NoSession
+		return
+	}
+	ended := e.end(t, s, at, EndStop)
+	t.lang = e.language(st, ended.City)
+	t.notice = Notice{Outcome: Stopped, Plate: ended.Plate, Zone: ended.Zone,
+		ZoneName: e.zones[ended.Zone].Name, Start: ended.Start, End: ended.End,
+		CostCents: ended.CostCents, Free: ended.Free}
+	t.reply.Sessions = append(t.reply.Sessions, ended)
+}
+
+// transactionCents is the transaction cost of a session per channel (§5).
+func transactionCents(c Channel) int64 {
+	if c == ChannelApp {
+		return 25
+	}
+	return 0
+}
+
+func (e *Engine) start(t *txn, mo MO, number string, st Settings, cmd parser.Command, perr error, at time.Time) {
+	z, ok := e.zones[cmd.Zone]
+	if !ok {
+		t.notice.Outcome = UnknownZone
+		t.notice.Zone = cmd.Zone
+		return
+	}
+	t.lang = e.language(st, z.City)
+	if errors.Is(perr, parser.ErrInvalidPlate) {
+		t.notice.Outcome = InvalidPlate
+		return
+	}
+	plate := cmd.Plate
+	if plate == "" {
+		plate = st.LastPlate
+	}
+	if plate == "" {
+		t.notice.Outcome = NoPlate
+		return
+	}
+	acctID := e.numberOf[number]
+	var replaced []*Session
+	if id, ok := e.byPlate[plate]; ok {
+		s := e.running[id]
+		if !e.owns(number, s) {
+			t.notice.Outcome, t.notice.Plate = PlateTaken, plate
+			return
+		}
+		if s.Zone == z.Code {
+			t.notice = e.startedNotice(AlreadyStarted, *s, z)
+			t.reply.Sessions = append(t.reply.Sessions, *s)
+			return
+		}
+		replaced = append(replaced, s)
+	}
+	if acctID == "" {
+		// Easy: one session at a time.
+		for _, id := range e.byNumber[number] {
+			if s := e.running[id]; s.Plate != plate {
+				replaced = append(replaced, s)
+			}
+		}
+	}
+	city := e.cities[z.City]
+	free := !st.Parked && city.FirstUseFree
+	op, billing := e.opts.Operators[mo.Operator]
+	if acctID == "" && !free {
+		switch {
+		case !billing || !op.Billing:
+			t.notice.Outcome = RegistrationReq
+			return
+		case st.Month == e.monthKey(at) && st.MonthCents >= op.MonthlyLimit:
+			t.notice.Outcome = LimitReached
+			return
+		}
+	}
+	var endedLine *SessionLine
+	for _, s := range replaced {
+		ended := e.end(t, s, at, EndReplaced)
+		l := e.line(ended, t.now)
+		endedLine = &l
+		t.reply.Sessions = append(t.reply.Sessions, ended)
+	}
+	s := &Session{
+		ID:               e.newID(),
+		Account:          acctID,
+		Number:           number,
+		Operator:         mo.Operator,
+		Plate:            plate,
+		Zone:             z.Code,
+		City:             z.City,
+		Channel:          mo.Channel,
+		Start:            at,
+		Until:            at.Add(z.Tariff.MaxDuration),
+		TransactionCents: transactionCents(mo.Channel),
+		Free:             free,
+	}
+	e.addRunning(s)
+	st = e.settingsAfter(t, number)
+	st.Parked, st.LastPlate = true, plate
+	t.change.Settings = append(t.change.Settings, st)
+	t.change.Sessions = append(t.change.Sessions, *s)
+	t.reply.Sessions = append(t.reply.Sessions, *s)
+	t.notice = e.startedNotice(Started, *s, z)
+	if endedLine != nil {
+		t.notice.Outcome = Replaced
+		t.notice.Ended = endedLine
+	}
+}
+
+func (e *Engine) startedNotice(o Outcome, s Session, z tariffs.Zone) Notice {
+	n := Notice{Outcome: o, Plate: s.Plate, Zone: z.Code, ZoneName: z.Name,
+		Start: s.Start, End: s.Until, RatePerHour: z.Tariff.RatePerHour, Free: s.Free}
+	if !z.Tariff.Charging(s.Start) {
+		if next, ok := z.Tariff.NextCharge(s.Start); ok && next.Before(s.Until) {
+			n.FreeUntil = next
+		}
+	}
+	return n
+}

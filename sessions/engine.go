@@ -1,0 +1,330 @@
+package sessions
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"smspark/parser"
+	"smspark/tariffs"
+)
+
+// Store is the durable journal the engine writes before it answers.
+type Store interface {
+	// Load returns the state to start from.
+	Load(ctx context.Context) (State, error)
+	// Commit makes the changes durable together, in order, in one
+	// transaction and one sync; on error none of them is written.
+	Commit(ctx context.Context, changes []Change) error
+}
+
+// Clock tells the time; tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+}
+
+// Numbers normalises a sender address to E.164 and says whether it is a
+// Belgian mobile number.
+type Numbers interface {
+	// Normalize returns the E.164 form of a Belgian mobile number, or an
+	// error for any other address.
+	Normalize(raw string) (string, error)
+}
+
+// Hasher turns a new password into the slow salted hash that is stored.
+type Hasher interface {
+	Hash(password string) (string, error)
+}
+
+// Operator is a mobile operator as the engine sees it.
+type Operator struct {
+	Name string
+	// Billing says whether the operator bills parking on the phone bill.
+	Billing bool
+	// MonthlyLimit is the mobile-payment limit per number per calendar
+	// month, in cents.
+	MonthlyLimit int64
+}
+
+// Options configure an Engine. Store, Clock, Numbers, Hasher and Location
+// are required.
+type Options struct {
+	Cities          []tariffs.City
+	Operators       map[string]Operator
+	VoucherPrefixes []string
+	// DefaultLanguage is the reply language when neither the number nor a
+	// zone's city chooses one ("nl" when empty).
+	DefaultLanguage string
+	Location        *time.Location
+	Store           Store
+	Clock           Clock
+	Numbers         Numbers
+	Hasher          Hasher
+	// Random is the source of passwords and account IDs (crypto/rand.Reader
+	// in production).
+	Random io.Reader
+	// DryRun marks every queued message dry_run: kept, never sent.
+	DryRun bool
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.Store == nil:
+		return errors.New("sessions: Options.Store is nil")
+	case o.Clock == nil:
+		return errors.New("sessions: Options.Clock is nil")
+	case o.Numbers == nil:
+		return errors.New("sessions: Options.Numbers is nil")
+	case o.Hasher == nil:
+		return errors.New("sessions: Options.Hasher is nil")
+	case o.Random == nil:
+		return errors.New("sessions: Options.Random is nil")
+	case o.Location == nil:
+		return errors.New("sessions: Options.Location is nil")
+	}
+	seen := map[string]bool{}
+	for _, c := range o.Cities {
+		for _, z := range c.Zones {
+			if seen[z.Code] {
+				return fmt.Errorf("sessions: zone %s configured twice", z.Code)
+			}
+			seen[z.Code] = true
+			if err := z.Tariff.Validate(); err != nil {
+				return fmt.Errorf("sessions: zone %s: %w", z.Code, err)
+			}
+		}
+	}
+	return nil
+}
+
+// ErrStore is returned (wrapped) when the engine could not make a command
+// durable: nothing of the command happened, and it may be sent again.
+var ErrStore = errors.New("store failure")
+
+// Engine applies SMS commands to the running sessions. It is safe for
+// concurrent use; concurrent commands share one store commit.
+type Engine struct {
+	opts   Options
+	parser parser.Parser
+	zones  map[string]tariffs.Zone
+	cities map[string]tariffs.City
+
+	mu       sync.Mutex
+	broken   error // set when memory could not be reloaded after a failed commit
+	running  map[uint64]*Session
+	byPlate  map[string]uint64
+	byNumber map[string][]uint64
+	settings map[string]*Settings
+	accounts map[string]*Account
+	numberOf map[string]string // number -> account ID
+	events   eventHeap
+	nextID   uint64
+	queue    []*pending
+
+	commit chan struct{} // held by the one goroutine committing
+}
+
+type pending struct {
+	change Change
+	done   bool
+	err    error
+}
+
+// New loads the engine's state from the store.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if opts.DefaultLanguage == "" {
+		opts.DefaultLanguage = "nl"
+	}
+	e := &Engine{
+		opts:   opts,
+		parser: parser.Parser{VoucherPrefixes: opts.VoucherPrefixes},
+		zones:  map[string]tariffs.Zone{},
+		cities: map[string]tariffs.City{},
+		commit: make(chan struct{}, 1),
+	}
+	for _, c := range opts.Cities {
+		e.cities[c.Name] = c
+		for _, z := range c.Zones {
+			if z.City == "" {
+				z.City = c.Name
+			}
+			if z.Language == "" {
+				z.Language = c.Language
+			}
+			e.zones[z.Code] = z
+		}
+	}
+	if err := e.reload(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// reload replaces the in-memory state with the store's. Callers hold mu or
+// own the engine exclusively.
+func (e *Engine) reload(ctx context.Context) error {
+	st, err := e.opts.Store.Load(ctx)
+	if err != nil {
+		return fmt.Errorf("sessions: load: %w", err)
+	}
+	e.running = make(map[uint64]*Session, len(st.Running))
+	e.byPlate = make(map[string]uint64, len(st.Running))
+	e.byNumber = make(map[string][]uint64, len(st.Running))
+	e.settings = make(map[string]*Settings, len(st.Settings))
+	e.accounts = make(map[string]*Account, len(st.Accounts))
+	e.numberOf = map[string]string{}
+	e.events = e.events[:0]
+	e.nextID = max(st.NextID, 1)
+	for i := range st.Running {
+		s := st.Running[i]
+		e.addRunning(&s)
+	}
+	for i := range st.Settings {
+		s := st.Settings[i]
+		e.settings[s.Number] = &s
+	}
+	for i := range st.Accounts {
+		a := st.Accounts[i]
+		e.accounts[a.ID] = &a
+		for _, n := range a.Numbers {
+			e.numberOf[n] = a.ID
+		}
+	}
+	heap.Init(&e.events)
+	return nil
+}
+
+// enqueue queues a change for the next commit. Callers hold mu.
+func (e *Engine) enqueue(c Change) *pending {
+	c.NextID = e.nextID
+	p := &pending{change: c}
+	e.queue = append(e.queue, p)
+	return p
+}
+
+// durable waits until p is committed: the first waiter to get the commit
+// slot writes every queued change in one store commit (group commit), the
+// others find theirs done. On a failed commit every change queued so far
+// fails and the engine reloads its memory from the store, so memory never
+// holds what the store does not.
+func (e *Engine) durable(ctx context.Context, p *pending) error {
+	e.commit <- struct{}{}
+	defer func() { <-e.commit }()
+	if p.done {
+		return p.err
+	}
+	e.mu.Lock()
+	batch := e.queue
+	e.queue = nil
+	e.mu.Unlock()
+	changes := make([]Change, len(batch))
+	for i, b := range batch {
+		changes[i] = b.change
+	}
+	err := e.opts.Store.Commit(context.WithoutCancel(ctx), changes)
+	if err != nil {
+		err = fmt.Errorf("%w: %w", ErrStore, err)
+		e.mu.Lock()
+		batch = append(batch, e.queue...)
+		e.queue = nil
+		if rerr := e.reload(context.WithoutCancel(ctx)); rerr != nil {
+			e.broken = rerr
+		}
+		e.mu.Unlock()
+	}
+	for _, b := range batch {
+		b.done, b.err = true, err
+	}
+	return p.err
+}
+
+func (e *Engine) newID() uint64 {
+	id := e.nextID
+	e.nextID++
+	return id
+}
+
+func (e *Engine) addRunning(s *Session) {
+	e.running[s.ID] = s
+	e.byPlate[s.Plate] = s.ID
+	e.byNumber[s.Number] = append(e.byNumber[s.Number], s.ID)
+	e.schedule(s)
+}
+
+func (e *Engine) removeRunning(s *Session) {
+	delete(e.running, s.ID)
+	if e.byPlate[s.Plate] == s.ID {
+		delete(e.byPlate, s.Plate)
+	}
+	ids := e.byNumber[s.Number]
+	for i, id := range ids {
+		if id == s.ID {
+			ids = append(ids[:i:i], ids[i+1:]...)
+			break
+		}
+	}
+	if len(ids) == 0 {
+		delete(e.byNumber, s.Number)
+	} else {
+		e.byNumber[s.Number] = ids
+	}
+}
+
+// schedule queues the session's next timed event: its reminder, then its end.
+func (e *Engine) schedule(s *Session) {
+	at := s.Until
+	if !s.Reminded && s.Until.Sub(s.Start) > reminderBefore {
+		at = s.Until.Add(-reminderBefore)
+	}
+	heap.Push(&e.events, event{at: at, id: s.ID})
+}
+
+// reminderBefore is how long before its latest end a session_ending
+// reminder is sent.
+const reminderBefore = 10 * time.Minute
+
+type event struct {
+	at time.Time
+	id uint64
+}
+
+type eventHeap []event
+
+func (h eventHeap) Len() int           { return len(h) }
+func (h eventHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h eventHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *eventHeap) Push(x any)        { *h = append(*h, x.(event)) }
+func (h *eventHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func (e *Engine) settingsOf(number string) Settings {
+	if s, ok := e.settings[number]; ok {
+		return *s
+	}
+	return Settings{Number: number}
+}
+
+func (e *Engine) language(st Settings, city string) string {
+	if st.Language != "" {
+		return st.Language
+	}
+	if c, ok := e.cities[city]; ok && c.Language != "" {
+		return c.Language
+	}
+	return e.opts.DefaultLanguage
+}
+
+func (e *Engine) monthKey(t time.Time) string {
+	return t.In(e.opts.Location).Format("2006-01")
+}

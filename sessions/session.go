@@ -1,0 +1,160 @@
+// Package sessions is smspark's engine: it applies parsed SMS commands to the
+// running parking sessions, under the account rules of SPEC §3–4, and says
+// what to answer. Memory is the source of truth for running sessions; the
+// Store is its durable journal, written before any reply is queued.
+package sessions
+
+import "time"
+
+// Channel is how a session was started.
+type Channel string
+
+// Channels.
+const (
+	ChannelSMS     Channel = "sms"
+	ChannelApp     Channel = "app"
+	ChannelWeb     Channel = "web"
+	ChannelVoucher Channel = "voucher"
+)
+
+// EndReason says why a session ended.
+type EndReason string
+
+// End reasons.
+const (
+	EndStop        EndReason = "stop"
+	EndReplaced    EndReason = "replaced"
+	EndMaxDuration EndReason = "max_duration"
+	EndVoucher     EndReason = "voucher_end"
+	EndAdmin       EndReason = "admin"
+)
+
+// Session is one parking session of one plate in one zone.
+type Session struct {
+	ID       uint64    `json:"id"`
+	Account  string    `json:"account,omitempty"` // empty for Easy numbers
+	Number   string    `json:"number"`            // E.164
+	Operator string    `json:"operator,omitempty"`
+	Plate    string    `json:"plate"`
+	Zone     string    `json:"zone"`
+	City     string    `json:"city"`
+	Channel  Channel   `json:"channel"`
+	Start    time.Time `json:"start"`
+	// Until is the latest end: start plus the zone's maximum duration, or
+	// the voucher's end.
+	Until     time.Time `json:"until"`
+	End       time.Time `json:"end,omitzero"` // zero while running
+	EndReason EndReason `json:"end_reason,omitempty"`
+	// CostCents is the parking cost, final once the session ended.
+	CostCents int64 `json:"cost_cents"`
+	// TransactionCents is the transaction cost for the statement.
+	TransactionCents int64 `json:"transaction_cents"`
+	// Free marks the number's free first use: the session costs nothing.
+	Free     bool   `json:"free_first_use,omitempty"`
+	Reminded bool   `json:"reminded,omitempty"` // session_ending was sent
+	Voucher  string `json:"voucher,omitempty"`
+}
+
+// Running reports whether the session has not ended.
+func (s Session) Running() bool { return s.End.IsZero() }
+
+// Package is an account's service package.
+type Package string
+
+// Packages.
+const (
+	Easy    Package = "easy"
+	Premium Package = "premium"
+	Pro     Package = "pro"
+)
+
+// MaxNumbers is how many numbers an account of the package may hold.
+func (p Package) MaxNumbers() int {
+	switch p {
+	case Premium:
+		return 4
+	case Pro:
+		return 1000
+	}
+	return 1
+}
+
+// Account is a Premium or Pro account; Easy numbers have none.
+type Account struct {
+	ID      string    `json:"id"`
+	Package Package   `json:"package"`
+	Numbers []string  `json:"numbers"` // E.164, 1 to Package.MaxNumbers()
+	Created time.Time `json:"created"`
+}
+
+// Settings are what the engine remembers of one number.
+type Settings struct {
+	Number           string `json:"number"` // E.164
+	ConfirmationsOff bool   `json:"confirmations_off,omitempty"`
+	Language         string `json:"language,omitempty"` // the number's own choice
+	LastPlate        string `json:"last_plate,omitempty"`
+	// Parked is set once the number has had a session: its free first use
+	// is then spent or forfeited.
+	Parked bool `json:"parked,omitempty"`
+	// Month ("2026-11", Europe/Brussels) and MonthCents: what the number was
+	// charged through its operator this calendar month (Easy limit).
+	Month      string `json:"month,omitempty"`
+	MonthCents int64  `json:"month_cents,omitempty"`
+	// PasswordHash is the hash of the last PASS password; never the password.
+	PasswordHash string `json:"password_hash,omitempty"`
+	// PassRequests are the times of recent PASS requests (rate limit).
+	PassRequests []time.Time `json:"pass_requests,omitempty"`
+}
+
+// Source addresses of replies.
+const (
+	SourceConfirm = "4411" // confirmations, status, credentials, C1, language
+	SourceError   = "4400" // every error (free for the motorist)
+)
+
+// Message is an SMS to a motorist (an MT), kept in the durable outbox.
+type Message struct {
+	ID       uint64    `json:"id"`
+	To       string    `json:"to"`
+	Source   string    `json:"source"`
+	Operator string    `json:"operator,omitempty"`
+	Outcome  Outcome   `json:"outcome"`
+	Text     string    `json:"text"`
+	Created  time.Time `json:"created"`
+	// Status is the message's delivery state: queued, sent, delivered,
+	// failed, or dry_run for messages of the dry-run command (never sent).
+	Status string `json:"status"`
+	// Secret marks a text that carries a credential: the outbox replaces
+	// the text once it is sent, and a dry run never stores it.
+	Secret bool `json:"secret,omitempty"`
+}
+
+// Message statuses.
+const (
+	StatusQueued    = "queued"
+	StatusSent      = "sent"
+	StatusDelivered = "delivered"
+	StatusFailed    = "failed"
+	StatusDryRun    = "dry_run"
+)
+
+// Change is what one command writes: everything in it becomes durable
+// together, before the command's reply is released.
+type Change struct {
+	Sessions []Session  // put by ID; the store keeps the running index
+	Settings []Settings // put by number
+	Accounts []Account  // put by ID
+	// DeletedAccounts are removed, with their numbers' index entries.
+	DeletedAccounts []string
+	Messages        []Message // appended to the outbox
+	// NextID is the next free ID for sessions and messages.
+	NextID uint64
+}
+
+// State is what the engine loads when it starts.
+type State struct {
+	Running  []Session
+	Settings []Settings
+	Accounts []Account
+	NextID   uint64
+}

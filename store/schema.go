@@ -1,0 +1,247 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CurrentSchema is the schema version this smspark writes.
+const CurrentSchema = 1
+
+// Bucket and key names.
+const (
+	bucketMeta           = "meta"
+	bucketSessions       = "sessions"
+	bucketRunning        = "running"
+	bucketAccounts       = "accounts"
+	bucketAccountNumbers = "account_numbers"
+	bucketSettings       = "settings"
+	bucketOutbox         = "outbox"
+
+	keySchema = "schema"
+	keyNextID = "next_id"
+)
+
+// bucketNames are the top-level buckets of the current schema.
+func bucketNames() []string {
+	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
+		bucketAccountNumbers, bucketSettings, bucketOutbox}
+}
+
+// versionEmpty classifies a bbolt file with no buckets at all: a new file.
+const versionEmpty = -1
+
+// migration upgrades a file by one schema version, inside the transaction
+// that records the new version.
+type migration struct {
+	name string
+	up   func(tx *bolt.Tx) error
+}
+
+// migrations returns the migrations indexed by the version they upgrade
+// from: migrations()[v] takes a file from version v to v+1. Its length is
+// CurrentSchema.
+func migrations() []migration {
+	return []migration{
+		0: {"v0 (prototype, no schema key) -> v1", migrateV0},
+	}
+}
+
+// migrateV0 upgrades a prototype file, which had smspark's buckets but no
+// schema key: it creates the buckets the prototype may lack. The version
+// key is written by the caller.
+func migrateV0(tx *bolt.Tx) error {
+	for _, name := range bucketNames() {
+		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// classify says what the file in tx is: versionEmpty for a bbolt file with
+// no buckets, or its schema version. A file with a "meta" bucket but no
+// schema key is version 0 only if every top-level bucket is one of
+// smspark's. Returns ErrNotStore, ErrNewerSchema, or ErrCorrupt for an
+// unreadable schema key or a current file that lacks a bucket.
+func classify(tx *bolt.Tx) (int, error) {
+	known := map[string]bool{}
+	for _, n := range bucketNames() {
+		known[n] = true
+	}
+	var names, foreign []string
+	err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		names = append(names, string(name))
+		if !known[string(name)] {
+			foreign = append(foreign, string(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(names) == 0 {
+		return versionEmpty, nil
+	}
+	meta := tx.Bucket([]byte(bucketMeta))
+	if meta == nil {
+		return 0, fmt.Errorf("%w: no %q bucket (buckets %q)", ErrNotStore, bucketMeta, names)
+	}
+	raw := meta.Get([]byte(keySchema))
+	if raw == nil {
+		if len(foreign) > 0 {
+			return 0, fmt.Errorf("%w: no schema version and foreign buckets %q", ErrNotStore, foreign)
+		}
+		return 0, nil
+	}
+	v, ok := decodeU64(raw)
+	if !ok || v > 1<<31 {
+		return 0, fmt.Errorf("%w: schema version %x", ErrCorrupt, raw)
+	}
+	if v > CurrentSchema {
+		return 0, fmt.Errorf("%w: schema version %d, this smspark knows up to %d", ErrNewerSchema, v, CurrentSchema)
+	}
+	if v == CurrentSchema {
+		if _, err := openBuckets(tx); err != nil {
+			return 0, err
+		}
+	}
+	return int(v), nil
+}
+
+// prepare brings the file opened read-write up to CurrentSchema: it
+// initialises an empty file, or runs the migrations from the file's version
+// in one transaction. A file already current is not written. Returns the
+// errors of classify.
+func prepare(bdb *bolt.DB) (int, error) {
+	var version int
+	err := safeView(bdb, func(tx *bolt.Tx) error {
+		var err error
+		version, err = classify(tx)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if version == CurrentSchema {
+		return version, nil
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		// We hold the exclusive lock: the file is as classified above.
+		if version == versionEmpty {
+			for _, name := range bucketNames() {
+				if _, err := tx.CreateBucket([]byte(name)); err != nil {
+					return fmt.Errorf("create bucket %s: %w", name, err)
+				}
+			}
+			return putSchema(tx, CurrentSchema)
+		}
+		ms := migrations()
+		for v := version; v < CurrentSchema; v++ {
+			if err := ms[v].up(tx); err != nil {
+				return fmt.Errorf("migration %s: %w", ms[v].name, err)
+			}
+			if err := putSchema(tx, v+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return CurrentSchema, nil
+}
+
+func putSchema(tx *bolt.Tx, v int) error {
+	meta := tx.Bucket([]byte(bucketMeta))
+	if meta == nil {
+		return fmt.Errorf("%w: no %q bucket", ErrCorrupt, bucketMeta)
+	}
+	if err := meta.Put([]byte(keySchema), encodeU64(uint64(v))); err != nil {
+		return fmt.Errorf("record schema version: %w", err)
+	}
+	return nil
+}
+
+// buckets are the store's buckets in one transaction.
+type buckets struct {
+	tx             *bolt.Tx
+	meta           *bolt.Bucket
+	sessions       *bolt.Bucket
+	running        *bolt.Bucket
+	accounts       *bolt.Bucket
+	accountNumbers *bolt.Bucket
+	settings       *bolt.Bucket
+	outbox         *bolt.Bucket
+
+	// Set by Commit: index entries it overwrote, checked when its changes
+	// are applied (see verify).
+	displaced map[uint64]string // session ID -> plate it was running on
+	moved     map[numberOf]bool // numbers and the accounts that held them
+}
+
+// numberOf is a number and an account that held it.
+type numberOf struct{ number, account string }
+
+// openBuckets returns the buckets of tx, or ErrCorrupt if one is missing.
+func openBuckets(tx *bolt.Tx) (*buckets, error) {
+	b := &buckets{tx: tx}
+	for _, p := range []struct {
+		name string
+		dst  **bolt.Bucket
+	}{
+		{bucketMeta, &b.meta},
+		{bucketSessions, &b.sessions},
+		{bucketRunning, &b.running},
+		{bucketAccounts, &b.accounts},
+		{bucketAccountNumbers, &b.accountNumbers},
+		{bucketSettings, &b.settings},
+		{bucketOutbox, &b.outbox},
+	} {
+		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
+			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)
+		}
+	}
+	return b, nil
+}
+
+// encodeU64 returns v as a fresh 8-byte big-endian key (bbolt needs keys
+// and values to stay valid until the transaction ends).
+func encodeU64(v uint64) []byte {
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), v)
+}
+
+func decodeU64(b []byte) (uint64, bool) {
+	if len(b) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b), true
+}
+
+// nextID returns the stored next_id, or 0 if none.
+func (b *buckets) nextID() (uint64, error) {
+	raw := b.meta.Get([]byte(keyNextID))
+	if raw == nil {
+		return 0, nil
+	}
+	v, ok := decodeU64(raw)
+	if !ok {
+		return 0, fmt.Errorf("%w: next_id %x", ErrCorrupt, raw)
+	}
+	return v, nil
+}
+
+// keepNextID stores id as next_id if it is larger than the stored one.
+func (b *buckets) keepNextID(id uint64) error {
+	cur, err := b.nextID()
+	if err != nil {
+		return err
+	}
+	if id <= cur {
+		return nil
+	}
+	return b.meta.Put([]byte(keyNextID), encodeU64(id))
+}

@@ -1,0 +1,353 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"smspark/sessions"
+	"smspark/store"
+)
+
+func TestOpenNew(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "nested")
+	db := MustOpenAt(t, dir)
+	if got := db.SchemaVersion(); got != store.CurrentSchema {
+		t.Errorf("SchemaVersion = %d, want %d", got, store.CurrentSchema)
+	}
+	if got, want := db.Path(), dbPath(dir); got != want {
+		t.Errorf("Path = %q, want %q", got, want)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := info.Mode().Perm(); perm&^0o750 != 0 {
+		t.Errorf("data directory mode %o, want at most 0750", perm)
+	}
+	st := load(t, db)
+	if len(st.Running)+len(st.Settings)+len(st.Accounts) != 0 || st.NextID != 1 {
+		t.Errorf("new store Load = %+v, want empty with NextID 1", st)
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	db := MustOpen(t)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	ctx := context.Background()
+	if _, err := db.Load(ctx); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Load after Close: %v, want ErrClosed", err)
+	}
+	if _, err := db.Session(ctx, 1); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Session after Close: %v, want ErrClosed", err)
+	}
+	if _, err := db.Backup(ctx, &bytes.Buffer{}); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Backup after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, db, sessions.Change{Sessions: []sessions.Session{running(7, "+32470000001", "1ABC123", "1021")}, NextID: 8})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, dbPath(dir))
+	db = MustOpenAt(t, dir)
+	st := load(t, db)
+	if len(st.Running) != 1 || st.Running[0].ID != 7 || st.NextID != 8 {
+		t.Errorf("after reopen Load = %+v", st)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, readFile(t, dbPath(dir))) {
+		t.Error("opening a current store and reading it changed the file")
+	}
+}
+
+// boltFile builds a bbolt file at path with fn.
+func boltFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestOpenRefuses(t *testing.T) {
+	garbage := bytes.Repeat([]byte("this is not a bbolt file\n"), 1000)
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, path string)
+		want  error
+	}{
+		{"garbage", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, garbage, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, store.ErrCorrupt},
+		{"short garbage", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, []byte("hello"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, store.ErrCorrupt},
+		{"zeros", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, make([]byte, 16384), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, store.ErrCorrupt},
+		{"bbolt file with a damaged meta page", func(t *testing.T, path string) {
+			boltFile(t, path, func(tx *bolt.Tx) error {
+				_, err := tx.CreateBucket([]byte("widgets"))
+				return err
+			})
+			b := readFile(t, path)
+			for i := 16; i < 64; i++ { // both meta pages' headers and checksums
+				b[i] ^= 0xff
+				b[4096+i] ^= 0xff
+			}
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, store.ErrCorrupt},
+		{"foreign bbolt file", func(t *testing.T, path string) {
+			boltFile(t, path, func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucket([]byte("widgets"))
+				if err != nil {
+					return err
+				}
+				return b.Put([]byte("w1"), []byte(`{"colour":"blue"}`))
+			})
+		}, store.ErrNotStore},
+		{"foreign bbolt file with a meta bucket", func(t *testing.T, path string) {
+			boltFile(t, path, func(tx *bolt.Tx) error {
+				for _, name := range []string{"meta", "users"} {
+					if _, err := tx.CreateBucket([]byte(name)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}, store.ErrNotStore},
+		{"store without its outbox bucket", func(t *testing.T, path string) {
+			db, err := store.Open(filepath.Dir(path), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			boltFile(t, path, func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("outbox")) })
+		}, store.ErrCorrupt},
+		{"newer schema", func(t *testing.T, path string) {
+			db, err := store.Open(filepath.Dir(path), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			boltFile(t, path, func(tx *bolt.Tx) error {
+				return tx.Bucket([]byte("meta")).Put([]byte("schema"), u64(store.CurrentSchema+1))
+			})
+		}, store.ErrNewerSchema},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := dbPath(dir)
+			tc.setup(t, path)
+			before := readFile(t, path)
+			db, err := store.Open(dir, store.Options{Timeout: time.Second})
+			if err == nil {
+				_ = db.Close()
+				t.Fatalf("Open succeeded, want %v", tc.want)
+			}
+			if !errors.Is(err, tc.want) {
+				t.Errorf("Open: %v, want %v", err, tc.want)
+			}
+			if !bytes.Equal(before, readFile(t, path)) {
+				t.Error("Open changed the file")
+			}
+		})
+	}
+}
+
+func TestOpenEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dbPath(dir), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := MustOpenAt(t, dir)
+	if got := db.SchemaVersion(); got != store.CurrentSchema {
+		t.Errorf("SchemaVersion = %d, want %d", got, store.CurrentSchema)
+	}
+	commit(t, db, sessions.Change{Settings: []sessions.Settings{{Number: "+32470000001", Language: "nl"}}})
+}
+
+func TestOpenEmptyBoltFile(t *testing.T) {
+	// A bbolt file with no buckets (a crash between bbolt's init and
+	// smspark's) is initialised.
+	dir := t.TempDir()
+	boltFile(t, dbPath(dir), func(*bolt.Tx) error { return nil })
+	db := MustOpenAt(t, dir)
+	if got := db.SchemaVersion(); got != store.CurrentSchema {
+		t.Errorf("SchemaVersion = %d, want %d", got, store.CurrentSchema)
+	}
+}
+
+func TestOpenLocked(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// hold holds the file in dir until the returned func is called.
+		hold func(t *testing.T, dir string) (release func() error)
+	}{
+		{"by another store", func(t *testing.T, dir string) func() error {
+			db, err := store.Open(dir, store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			commit(t, db, sessions.Change{NextID: 5})
+			return db.Close
+		}},
+		{"by a read-only bbolt reader", func(t *testing.T, dir string) func() error {
+			db, err := store.Open(dir, store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			commit(t, db, sessions.Change{NextID: 5})
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			bdb, err := bolt.Open(dbPath(dir), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return bdb.Close
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			release := tc.hold(t, dir)
+			other, err := store.Open(dir, store.Options{Timeout: 100 * time.Millisecond})
+			if err == nil {
+				_ = other.Close()
+				t.Fatal("second Open succeeded")
+			}
+			if !errors.Is(err, store.ErrLocked) {
+				t.Errorf("second Open: %v, want ErrLocked", err)
+			}
+			if err := release(); err != nil {
+				t.Fatal(err)
+			}
+			// Once released, the file opens and holds what was written.
+			if st := load(t, MustOpenAt(t, dir)); st.NextID != 5 {
+				t.Errorf("NextID = %d, want 5", st.NextID)
+			}
+		})
+	}
+}
+
+func TestMigrateV0(t *testing.T) {
+	// A prototype file: smspark's buckets but no schema key, and no outbox
+	// bucket yet.
+	dir := t.TempDir()
+	path := dbPath(dir)
+	run := running(42, "+32470000001", "1ABC123", "1021")
+	old := ended(running(41, "+32470000001", "1XYZ999", "1021"), sessions.EndStop)
+	acct := sessions.Account{ID: "A1", Package: sessions.Premium, Numbers: []string{"+32470000001"}, Created: t0}
+	boltFile(t, path, func(tx *bolt.Tx) error {
+		put := func(bucket string, k []byte, v any) error {
+			b, err := tx.CreateBucketIfNotExists([]byte(bucket))
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				return nil
+			}
+			raw, ok := v.([]byte)
+			if !ok {
+				raw = mustJSON(t, v)
+			}
+			return b.Put(k, raw)
+		}
+		return errors.Join(
+			put("meta", []byte("next_id"), u64(43)),
+			put("sessions", u64(42), run),
+			put("sessions", u64(41), old),
+			put("running", []byte(run.Plate), u64(42)),
+			put("accounts", []byte("A1"), acct),
+			put("account_numbers", []byte("+32470000001"), []byte("A1")),
+			put("settings", []byte("+32470000001"), sessions.Settings{Number: "+32470000001", LastPlate: "1ABC123", Parked: true}),
+		)
+	})
+
+	db := MustOpenAt(t, dir)
+	if got := db.SchemaVersion(); got != store.CurrentSchema {
+		t.Fatalf("SchemaVersion after migration = %d, want %d", got, store.CurrentSchema)
+	}
+	st := load(t, db)
+	if got := ids(st.Running); len(got) != 1 || got[0] != 42 {
+		t.Errorf("running after migration = %v, want [42]", got)
+	}
+	if st.NextID != 43 || len(st.Accounts) != 1 || len(st.Settings) != 1 {
+		t.Errorf("Load after migration = %+v", st)
+	}
+	// The outbox bucket the prototype lacked exists now.
+	commit(t, db, sessions.Change{Messages: []sessions.Message{{ID: 43, To: "+32470000001", Status: "queued"}}, NextID: 44})
+	if err := db.Check(context.Background()); err != nil {
+		t.Errorf("Check after migration: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The schema key was recorded: the file is now read as version 1.
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = bdb.Close() }()
+	if err := bdb.View(func(tx *bolt.Tx) error {
+		if got := tx.Bucket([]byte("meta")).Get([]byte("schema")); !bytes.Equal(got, u64(1)) {
+			t.Errorf("schema key = %x, want version 1", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
