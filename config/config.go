@@ -44,8 +44,8 @@ const (
 	DefaultWindow              = 10
 	DefaultMaxSubmitsPerSecond = 50
 	DefaultEnquireLink         = 30 * time.Second
-	DefaultReconnectMin        = 1 * time.Second
-	DefaultReconnectMax        = 60 * time.Second
+	DefaultReconnectMin        = 250 * time.Millisecond
+	DefaultReconnectMax        = 4 * time.Second // with jitter, a bind is back within 5 s of the SMSC
 )
 
 // Config is a parsed and validated configuration. Treat it as read-only:

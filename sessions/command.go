@@ -16,10 +16,16 @@ type MO struct {
 	From     string // the sender as the network gave it
 	Operator string // the operator whose SMSC delivered it
 	Text     string
-	// At is the earliest trustworthy time the MO was sent (SPEC §9): a
-	// start held up in the network starts then. Zero, or later than the
-	// engine's clock, means the clock's time.
-	At      time.Time
+	// Received is when the engine received the MO; zero (or later than
+	// the engine's clock) means the clock's time.
+	Received time.Time
+	// SMSCTime is when the SMSC says it received the MO, zero if unknown.
+	// A start or stop held up in the network takes effect at this earlier
+	// time when it is trustworthy (within Options.MaxNetworkDelay).
+	SMSCTime time.Time
+	// Key recognises a redelivery of the same MO (same SMSC, sender, text
+	// and SMSC timestamp or sequence): it is processed once.
+	Key     string
 	Channel Channel // ChannelSMS when empty
 }
 
@@ -35,6 +41,9 @@ type Reply struct {
 	// Notices are other messages queued while handling the command:
 	// reminders and expiries of sessions whose time the clock passed.
 	Notices []Message
+	// Duplicate is set for a redelivered MO: it was processed before and
+	// nothing was done or queued now; Outcome is the first one's.
+	Duplicate bool
 }
 
 // txn collects what one command changes and answers.
@@ -58,9 +67,13 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 		mo.Channel = ChannelSMS
 	}
 	now := e.opts.Clock.Now()
-	at := mo.At
-	if at.IsZero() || at.After(now) {
-		at = now
+	received := mo.Received
+	if received.IsZero() || received.After(now) {
+		received = now
+	}
+	at := received
+	if !mo.SMSCTime.IsZero() && mo.SMSCTime.Before(received) && received.Sub(mo.SMSCTime) <= e.opts.MaxNetworkDelay {
+		at = mo.SMSCTime
 	}
 	cmd, perr := e.parser.Parse(mo.Text)
 	number, nerr := e.opts.Numbers.Normalize(mo.From)
@@ -88,6 +101,17 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 		return Reply{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
 	}
 	t := &txn{now: now}
+	e.forget(now)
+	if o, dup := e.seen[mo.Key]; dup && mo.Key != "" {
+		// A redelivery: answer the SMSC once the first is durable (it may
+		// still be queued), and do nothing else.
+		p := e.enqueue(Change{})
+		e.mu.Unlock()
+		if err := e.durable(ctx, p); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Message: Message{Outcome: o}, Duplicate: true}, nil
+	}
 	e.expire(t, now)
 	st := e.settingsOf(number)
 	t.lang = e.language(st, "")
@@ -132,13 +156,80 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 		t.notice.Outcome = UnknownCommand
 	}
 	e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
+	key := mo.Key
+	if key == "" {
+		key = fmt.Sprintf("local|%d", e.newID())
+	}
+	e.remember(mo.Key, received, t.reply.Outcome)
+	t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
+		Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
 	p := e.enqueue(t.change)
 	e.mu.Unlock()
 
 	if err := e.durable(ctx, p); err != nil {
 		return Reply{}, err
 	}
+	e.hand(t.change.Messages)
 	return t.reply, nil
+}
+
+// hand gives durable messages to the Sender.
+func (e *Engine) hand(msgs []Message) {
+	if e.opts.Sender == nil || e.opts.DryRun || len(msgs) == 0 {
+		return
+	}
+	e.opts.Sender.Queued(msgs)
+}
+
+// Tick ends the sessions whose latest end the clock has passed and sends
+// the reminders that are due; Run calls it when the next one is due. It
+// returns once what it changed is durable (ErrStore otherwise).
+func (e *Engine) Tick(ctx context.Context) error {
+	e.mu.Lock()
+	if e.broken != nil {
+		e.mu.Unlock()
+		return fmt.Errorf("%w: %w", ErrStore, e.broken)
+	}
+	now := e.opts.Clock.Now()
+	e.forget(now)
+	t := &txn{now: now}
+	e.expire(t, now)
+	if len(t.change.Sessions) == 0 && len(t.change.Messages) == 0 {
+		e.mu.Unlock()
+		return nil
+	}
+	p := e.enqueue(t.change)
+	e.mu.Unlock()
+	if err := e.durable(ctx, p); err != nil {
+		return err
+	}
+	e.hand(t.change.Messages)
+	return nil
+}
+
+// Run ends sessions at their maximum and sends reminders on time, until
+// ctx is done. It returns nil then, or the store's error.
+func (e *Engine) Run(ctx context.Context) error {
+	for {
+		e.mu.Lock()
+		wait := time.Minute
+		if len(e.events) > 0 {
+			wait = min(wait, max(e.events[0].at.Sub(e.opts.Clock.Now()), 0))
+		}
+		e.mu.Unlock()
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-e.wake:
+			timer.Stop()
+		case <-timer.C:
+		}
+		if err := e.Tick(ctx); err != nil {
+			return err
+		}
+	}
 }
 
 // settingsAfter returns the number's settings as the command leaves them.

@@ -20,6 +20,14 @@ type Store interface {
 	// Commit makes the changes durable together, in order, in one
 	// transaction and one sync; on error none of them is written.
 	Commit(ctx context.Context, changes []Change) error
+	// Journal returns the MOs received at or after since.
+	Journal(ctx context.Context, since time.Time) ([]JournalEntry, error)
+}
+
+// Sender is told of messages once they are durable in the outbox, to
+// submit them. Queued must not block.
+type Sender interface {
+	Queued(msgs []Message)
 }
 
 // Clock tells the time; tests inject a fake one.
@@ -69,6 +77,15 @@ type Options struct {
 	Random io.Reader
 	// DryRun marks every queued message dry_run: kept, never sent.
 	DryRun bool
+	// Sender, if set, is handed every message once it is durable.
+	Sender Sender
+	// RedeliveryWindow is how long an MO's key is remembered to recognise
+	// its redelivery (default 15 minutes).
+	RedeliveryWindow time.Duration
+	// MaxNetworkDelay is how far before its arrival the SMSC's timestamp of
+	// an MO is trusted as the time it was sent (default 1 hour); an older
+	// or later timestamp is ignored.
+	MaxNetworkDelay time.Duration
 }
 
 func (o Options) validate() error {
@@ -124,8 +141,16 @@ type Engine struct {
 	events   eventHeap
 	nextID   uint64
 	queue    []*pending
+	seen     map[string]Outcome // MO keys within the redelivery window
+	seenFIFO []seenKey
 
 	commit chan struct{} // held by the one goroutine committing
+	wake   chan struct{} // tells Run an earlier event was scheduled
+}
+
+type seenKey struct {
+	at  time.Time
+	key string
 }
 
 type pending struct {
@@ -142,12 +167,19 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.DefaultLanguage == "" {
 		opts.DefaultLanguage = "nl"
 	}
+	if opts.RedeliveryWindow <= 0 {
+		opts.RedeliveryWindow = 15 * time.Minute
+	}
+	if opts.MaxNetworkDelay <= 0 {
+		opts.MaxNetworkDelay = time.Hour
+	}
 	e := &Engine{
 		opts:   opts,
 		parser: parser.Parser{VoucherPrefixes: opts.VoucherPrefixes},
 		zones:  map[string]tariffs.Zone{},
 		cities: map[string]tariffs.City{},
 		commit: make(chan struct{}, 1),
+		wake:   make(chan struct{}, 1),
 	}
 	for _, c := range opts.Cities {
 		e.cities[c.Name] = c
@@ -198,7 +230,38 @@ func (e *Engine) reload(ctx context.Context) error {
 		}
 	}
 	heap.Init(&e.events)
+	e.seen = map[string]Outcome{}
+	e.seenFIFO = e.seenFIFO[:0]
+	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
+	if err != nil {
+		return fmt.Errorf("sessions: load journal: %w", err)
+	}
+	for _, j := range journal {
+		e.remember(j.Key, j.Received, j.Outcome)
+	}
 	return nil
+}
+
+// remember keeps an MO key for the redelivery window. Callers hold mu.
+func (e *Engine) remember(key string, at time.Time, o Outcome) {
+	if key == "" {
+		return
+	}
+	e.seen[key] = o
+	e.seenFIFO = append(e.seenFIFO, seenKey{at, key})
+}
+
+// forget drops MO keys older than the redelivery window. Callers hold mu.
+func (e *Engine) forget(now time.Time) {
+	cut := now.Add(-e.opts.RedeliveryWindow)
+	i := 0
+	for i < len(e.seenFIFO) && e.seenFIFO[i].at.Before(cut) {
+		delete(e.seen, e.seenFIFO[i].key)
+		i++
+	}
+	if i > 0 {
+		e.seenFIFO = append(e.seenFIFO[:0], e.seenFIFO[i:]...)
+	}
 }
 
 // enqueue queues a change for the next commit. Callers hold mu.
@@ -284,6 +347,12 @@ func (e *Engine) schedule(s *Session) {
 		at = s.Until.Add(-reminderBefore)
 	}
 	heap.Push(&e.events, event{at: at, id: s.ID})
+	if e.events[0].id == s.ID {
+		select {
+		case e.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // reminderBefore is how long before its latest end a session_ending

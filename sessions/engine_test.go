@@ -20,11 +20,19 @@ import (
 
 // clock is a settable fake clock.
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	real bool // follow time.Now (inside a synctest bubble)
 }
 
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.real {
+		return time.Now()
+	}
+	return c.now
+}
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 var brussels = func() *time.Location {
@@ -61,13 +69,14 @@ func (s storeFunc) Commit(ctx context.Context, c []sessions.Change) error {
 }
 
 type harness struct {
-	tb    testing.TB
-	dir   string
-	db    *store.DB
-	eng   *sessions.Engine
-	clock *clock
-	fail  error
-	mu    sync.Mutex
+	sender sessions.Sender
+	tb     testing.TB
+	dir    string
+	db     *store.DB
+	eng    *sessions.Engine
+	clock  *clock
+	fail   error
+	mu     sync.Mutex
 }
 
 func newHarness(tb testing.TB) *harness {
@@ -110,11 +119,18 @@ func (h *harness) open() {
 		Numbers: msisdn.Belgium{},
 		Hasher:  password.Bcrypt{Cost: bcrypt.MinCost},
 		Random:  rand.Reader,
+		Sender:  h.sender,
 	})
 	if err != nil {
 		h.tb.Fatal(err)
 	}
 	h.eng = eng
+}
+
+// withSender restarts the engine with a Sender.
+func (h *harness) withSender(s sessions.Sender) {
+	h.sender = s
+	h.restart()
 }
 
 func (h *harness) restart() {

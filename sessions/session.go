@@ -127,6 +127,31 @@ type Message struct {
 	// Secret marks a text that carries a credential: the outbox replaces
 	// the text once it is sent, and a dry run never stores it.
 	Secret bool `json:"secret,omitempty"`
+	// SMSC and SMSCIDs: where the message was submitted and the message
+	// ids the SMSC gave its parts (delivery receipts refer to them).
+	SMSC    string    `json:"smsc,omitempty"`
+	SMSCIDs []string  `json:"smsc_ids,omitempty"`
+	Sent    time.Time `json:"sent,omitzero"`
+	// Attempts counts submit attempts; Error is the last failure.
+	Attempts int    `json:"attempts,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// JournalEntry records one MO as the engine received it: when it arrived,
+// when the SMSC says it did, and what came of it. Its Key recognises a
+// redelivery of the same MO.
+type JournalEntry struct {
+	Key      string    `json:"key"`
+	From     string    `json:"from"`
+	Operator string    `json:"operator,omitempty"`
+	Text     string    `json:"text"`
+	Received time.Time `json:"received"`
+	SMSCTime time.Time `json:"smsc_time,omitzero"`
+	// At is the time the command took effect: the earliest trustworthy
+	// of the two.
+	At      time.Time `json:"at"`
+	Outcome Outcome   `json:"outcome"`
+	Reply   uint64    `json:"reply,omitempty"` // the reply message's ID
 }
 
 // Message statuses.
@@ -147,6 +172,8 @@ type Change struct {
 	// DeletedAccounts are removed, with their numbers' index entries.
 	DeletedAccounts []string
 	Messages        []Message // appended to the outbox
+	// Journal records MOs (by received time and key).
+	Journal []JournalEntry
 	// NextID is the next free ID for sessions and messages.
 	NextID uint64
 }
@@ -157,4 +184,7 @@ type State struct {
 	Settings []Settings
 	Accounts []Account
 	NextID   uint64
+	// Journal holds the MOs received since the time Load was asked for,
+	// to recognise redeliveries after a restart.
+	Journal []JournalEntry
 }

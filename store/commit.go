@@ -88,6 +88,11 @@ func (b *buckets) apply(c sessions.Change) error {
 			return err
 		}
 	}
+	for _, j := range c.Journal {
+		if err := put(b.journal, "journal entry", journalKey(j), j); err != nil {
+			return err
+		}
+	}
 	if err := b.keepNextID(c.NextID); err != nil {
 		return fmt.Errorf("next id: %w", err)
 	}

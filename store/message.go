@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"smspark/sessions"
 )
@@ -10,7 +11,37 @@ import (
 // putMessage stores m in the outbox by ID; a later put of the same ID (a
 // status update) replaces it.
 func (b *buckets) putMessage(m sessions.Message) error {
+	for _, id := range m.SMSCIDs {
+		if err := b.smscIDs.Put(smscIDKey(m.SMSC, id), encodeU64(m.ID)); err != nil {
+			return fmt.Errorf("index smsc id: %w", err)
+		}
+	}
 	return put(b.outbox, "message", encodeU64(m.ID), m)
+}
+
+func smscIDKey(smsc, id string) []byte {
+	return []byte(smsc + "\x00" + id)
+}
+
+// MessageBySMSCID returns the outbox message an SMSC gave the message id
+// id (delivery receipts refer to it). Returns ErrNotFound, ErrCorrupt,
+// ErrClosed or the context's error, wrapped.
+func (db *DB) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
+	var m sessions.Message
+	err := db.view(ctx, "message by smsc id", func(b *buckets) error {
+		raw := b.smscIDs.Get(smscIDKey(smsc, id))
+		if raw == nil {
+			return fmt.Errorf("%w: smsc %s message id %s", ErrNotFound, smsc, id)
+		}
+		v := b.outbox.Get(raw)
+		if v == nil {
+			return fmt.Errorf("%w: message %s", ErrNotFound, showKey(raw))
+		}
+		var err error
+		m, err = decode[sessions.Message]("message", raw, v)
+		return err
+	})
+	return m, err
 }
 
 // MessageFilter selects outbox messages; zero fields select everything.

@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 1
+const CurrentSchema = 2
 
 // Bucket and key names.
 const (
@@ -19,6 +19,9 @@ const (
 	bucketAccountNumbers = "account_numbers"
 	bucketSettings       = "settings"
 	bucketOutbox         = "outbox"
+	bucketJournal        = "journal"  // v2: MO journal, by received time and key
+	bucketSMSCIDs        = "smsc_ids" // v2: SMSC message id -> outbox message id
+	bucketParts          = "mo_parts" // v2: parts of concatenated MOs not yet whole
 
 	keySchema = "schema"
 	keyNextID = "next_id"
@@ -27,7 +30,7 @@ const (
 // bucketNames are the top-level buckets of the current schema.
 func bucketNames() []string {
 	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
-		bucketAccountNumbers, bucketSettings, bucketOutbox}
+		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -46,6 +49,7 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		0: {"v0 (prototype, no schema key) -> v1", migrateV0},
+		1: {"v1 -> v2: MO journal, SMSC message ids, MO parts", createMissingBuckets},
 	}
 }
 
@@ -53,6 +57,12 @@ func migrations() []migration {
 // schema key: it creates the buckets the prototype may lack. The version
 // key is written by the caller.
 func migrateV0(tx *bolt.Tx) error {
+	return createMissingBuckets(tx)
+}
+
+// createMissingBuckets creates the buckets of the current schema that the
+// file lacks.
+func createMissingBuckets(tx *bolt.Tx) error {
 	for _, name := range bucketNames() {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
@@ -176,6 +186,9 @@ type buckets struct {
 	accountNumbers *bolt.Bucket
 	settings       *bolt.Bucket
 	outbox         *bolt.Bucket
+	journal        *bolt.Bucket
+	smscIDs        *bolt.Bucket
+	parts          *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -200,6 +213,9 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketAccountNumbers, &b.accountNumbers},
 		{bucketSettings, &b.settings},
 		{bucketOutbox, &b.outbox},
+		{bucketJournal, &b.journal},
+		{bucketSMSCIDs, &b.smscIDs},
+		{bucketParts, &b.parts},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

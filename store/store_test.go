@@ -336,18 +336,61 @@ func TestMigrateV0(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The schema key was recorded: the file is now read as version 1.
+	// The schema key was recorded: the file is now of the current version.
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = bdb.Close() }()
 	if err := bdb.View(func(tx *bolt.Tx) error {
-		if got := tx.Bucket([]byte("meta")).Get([]byte("schema")); !bytes.Equal(got, u64(1)) {
-			t.Errorf("schema key = %x, want version 1", got)
+		if got := tx.Bucket([]byte("meta")).Get([]byte("schema")); !bytes.Equal(got, u64(store.CurrentSchema)) {
+			t.Errorf("schema key = %x, want version %d", got, store.CurrentSchema)
+		}
+		for _, b := range []string{"journal", "smsc_ids", "mo_parts"} {
+			if tx.Bucket([]byte(b)) == nil {
+				t.Errorf("bucket %s missing after migration", b)
+			}
 		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMigrateV1 opens a file of schema 1 (before the MO journal): it is
+// migrated to the current schema with its data intact, and the journal
+// works.
+func TestMigrateV1(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, store.FileName)
+	run := running(7, "+32470000001", "1ABC123", "1021")
+	boltFile(t, path, func(tx *bolt.Tx) error {
+		for _, name := range []string{"meta", "sessions", "running", "accounts", "account_numbers", "settings", "outbox"} {
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return errors.Join(
+			tx.Bucket([]byte("meta")).Put([]byte("schema"), u64(1)),
+			tx.Bucket([]byte("meta")).Put([]byte("next_id"), u64(8)),
+			tx.Bucket([]byte("sessions")).Put(u64(7), mustJSON(t, run)),
+			tx.Bucket([]byte("running")).Put([]byte(run.Plate), u64(7)),
+		)
+	})
+	db := MustOpenAt(t, dir)
+	if got := db.SchemaVersion(); got != store.CurrentSchema {
+		t.Fatalf("SchemaVersion = %d, want %d", got, store.CurrentSchema)
+	}
+	if st := load(t, db); len(st.Running) != 1 || st.Running[0].ID != 7 {
+		t.Fatalf("running after migration: %+v", st.Running)
+	}
+	j := sessions.JournalEntry{Key: "smsc|+32470000001|abc|1", From: "+32470000001", Received: t0, At: t0}
+	commit(t, db, sessions.Change{Journal: []sessions.JournalEntry{j}})
+	got, err := db.Journal(context.Background(), t0.Add(-time.Minute))
+	if err != nil || len(got) != 1 || got[0].Key != j.Key {
+		t.Fatalf("Journal = %+v, %v", got, err)
+	}
+	if got, _ := db.Journal(context.Background(), t0.Add(time.Second)); len(got) != 0 {
+		t.Fatalf("Journal after t0 = %+v", got)
 	}
 }
