@@ -394,3 +394,23 @@ func TestMigrateV1(t *testing.T) {
 		t.Fatalf("Journal after t0 = %+v", got)
 	}
 }
+
+func TestParts(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	for _, k := range []string{"smsc|+32470000001|7|3|1", "smsc|+32470000001|7|3|2", "smsc|+32470000002|7|3|1"} {
+		if err := db.PutPart(ctx, []byte(k), []byte("part "+k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.DeleteParts(ctx, []byte("smsc|+32470000001|7|3|")); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	if err := db.Parts(ctx, func(k, v []byte) error { left = append(left, string(k)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 || left[0] != "smsc|+32470000002|7|3|1" {
+		t.Fatalf("parts left: %v", left)
+	}
+}
