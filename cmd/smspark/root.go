@@ -20,6 +20,9 @@ func NewRootCommand() *cobra.Command {
 		newTariffsCommand(),
 		newAccountsCommand(),
 		newSessionsCommand(),
+		newSimCommand(),
+		newServeCommand(),
+		newDemoCommand(),
 		newVersionCommand(),
 	)
 	return root

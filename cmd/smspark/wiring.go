@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"net"
+
 	_ "time/tzdata" // Europe/Brussels without the system's zoneinfo
 
 	"smspark/config"
@@ -73,3 +75,5 @@ func openEngine(ctx context.Context, cfg *config.Config, dataDir string, clock s
 	}
 	return eng, db, nil
 }
+
+func splitHostPort(addr string) (string, string, error) { return net.SplitHostPort(addr) }

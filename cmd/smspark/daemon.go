@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"smspark/config"
+	"smspark/httpapi"
+	"smspark/outbox"
+	"smspark/sessions"
+	"smspark/smpp"
+	"smspark/store"
+)
+
+// Main is the engine daemon: the store, the session engine, the outbox
+// sender, the SMPP binds and the HTTP server, wired together. Open it,
+// Run it, Close it; end-to-end tests run it in-process.
+type Main struct {
+	Config   *config.Config
+	DataDir  string
+	HTTPAddr string
+	Logger   zerolog.Logger
+	// Clock defaults to the wall clock.
+	Clock sessions.Clock
+
+	Registry *prometheus.Registry
+	DB       *store.DB
+	Engine   *sessions.Engine
+	Sender   *outbox.Sender
+	Client   *smpp.Client // nil without SMSCs
+	HTTP     *httpapi.Server
+
+	mos *prometheus.CounterVec
+}
+
+// submitter lets the sender exist before the client it submits through.
+type submitter struct{ client *smpp.Client }
+
+func (s *submitter) Submit(ctx context.Context, mt smpp.MT) (string, []string, error) {
+	if s.client == nil {
+		return "", nil, smpp.ErrNoBind
+	}
+	return s.client.SubmitVia(ctx, mt)
+}
+
+// Open opens the store and builds every part; Run starts them.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Clock == nil {
+		m.Clock = systemClock{}
+	}
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.mos = promauto.With(m.Registry).NewCounterVec(prometheus.CounterOpts{
+		Name: "smspark_mo_total",
+		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
+	}, []string{"operator", "outcome"})
+
+	db, err := store.Open(m.DataDir, store.Options{})
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	sub := &submitter{}
+	m.Sender, err = outbox.New(outbox.Options{Store: db, Submitter: sub, Logger: m.Logger,
+		Registerer: m.Registry, Clock: m.Clock.Now})
+	if err != nil {
+		return m.fail(err)
+	}
+	opts := engineOptions(m.Config, db, m.Clock)
+	opts.Sender = m.Sender
+	if m.Engine, err = sessions.New(ctx, opts); err != nil {
+		return m.fail(err)
+	}
+	if len(m.Config.SMSCs) > 0 {
+		m.Client, err = smpp.NewClient(smpp.ClientOptions{
+			SMSCs:      smscs(m.Config.SMSCs),
+			Handler:    &gateway{m: m},
+			Parts:      partStore{db},
+			Logger:     m.Logger.With().Str("component", "smpp").Logger(),
+			Registerer: m.Registry,
+			Clock:      m.Clock.Now,
+			Location:   m.Config.Location,
+		})
+		if err != nil {
+			return m.fail(err)
+		}
+		sub.client = m.Client
+	}
+	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Logger: m.Logger})
+	if err := m.HTTP.Listen(); err != nil {
+		return m.fail(fmt.Errorf("http: %w", err))
+	}
+	return nil
+}
+
+func (m *Main) fail(err error) error {
+	m.DB.Close()
+	return err
+}
+
+// Run runs every part until ctx is done, then shuts them down: the binds
+// drain their windows and unbind. It returns the first fatal error.
+func (m *Main) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return m.Engine.Run(ctx) })
+	g.Go(func() error { return m.Sender.Run(ctx) })
+	g.Go(func() error { return m.HTTP.Run(ctx) })
+	if m.Client != nil {
+		g.Go(func() error { return m.Client.Run(ctx) })
+	} else {
+		m.Logger.Warn().Msg("no SMSC configured: not binding; HTTP and the admin commands run, replies wait in the outbox")
+	}
+	m.Logger.Info().Str("http", m.HTTP.Addr()).Int("smscs", len(m.Config.SMSCs)).Str("data", m.DataDir).Msg("smspark running")
+	return g.Wait()
+}
+
+// Close closes the store. Safe to call twice.
+func (m *Main) Close() error {
+	if m.DB == nil {
+		return nil
+	}
+	return m.DB.Close()
+}
+
+// Ready reports whether the engine takes traffic: at least one bind up
+// when SMSCs are configured.
+func (m *Main) Ready(context.Context) error {
+	if m.Client == nil {
+		return nil
+	}
+	for _, b := range m.Client.Status() {
+		if b.State == smpp.StateUp {
+			return nil
+		}
+	}
+	return errors.New("no SMPP bind up")
+}
+
+// gateway hands the SMSCs' MOs to the engine and their receipts to the
+// outbox.
+type gateway struct{ m *Main }
+
+func (g *gateway) HandleMO(ctx context.Context, mo smpp.MO) error {
+	r, err := g.m.Engine.Handle(ctx, sessions.MO{From: mo.From, Operator: mo.Operator, Text: mo.Text,
+		Received: mo.Received, SMSCTime: mo.SMSCTime, Key: mo.Key})
+	if err != nil {
+		g.m.mos.WithLabelValues(mo.Operator, "store_error").Inc()
+		g.m.Logger.Error().Err(err).Str("smsc", mo.SMSC).Str("from", sessions.MaskNumber(mo.From)).Msg("MO not stored: the SMSC will deliver it again")
+		return err
+	}
+	outcome := string(r.Outcome)
+	if r.Duplicate {
+		outcome = "duplicate"
+	}
+	g.m.mos.WithLabelValues(mo.Operator, outcome).Inc()
+	return nil
+}
+
+func (g *gateway) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
+	return g.m.Sender.HandleReceipt(ctx, r)
+}
+
+// partStore keeps smpp's parts in the store, as JSON under
+// "smsc|from|ref|total|seq".
+type partStore struct{ db *store.DB }
+
+func partPrefix(smsc, from string, ref uint16, total int) string {
+	return smsc + "\x00" + from + "\x00" + strconv.Itoa(int(ref)) + "\x00" + strconv.Itoa(total) + "\x00"
+}
+
+func (p partStore) SavePart(ctx context.Context, part smpp.Part) error {
+	v, err := json.Marshal(part)
+	if err != nil {
+		return err
+	}
+	key := partPrefix(part.SMSC, part.From, part.Ref, part.Total) + strconv.Itoa(part.Seq)
+	return p.db.PutPart(ctx, []byte(key), v)
+}
+
+func (p partStore) DeleteParts(ctx context.Context, smsc, from string, ref uint16, total int) error {
+	return p.db.DeleteParts(ctx, []byte(partPrefix(smsc, from, ref, total)))
+}
+
+func (p partStore) LoadParts(ctx context.Context) ([]smpp.Part, error) {
+	var parts []smpp.Part
+	err := p.db.Parts(ctx, func(_, v []byte) error {
+		var part smpp.Part
+		if err := json.Unmarshal(v, &part); err != nil {
+			return err
+		}
+		parts = append(parts, part)
+		return nil
+	})
+	return parts, err
+}
+
+// smscs maps the configuration's SMSCs onto the client's.
+func smscs(in []config.SMSC) []smpp.SMSC {
+	out := make([]smpp.SMSC, 0, len(in))
+	for _, s := range in {
+		var tc *tls.Config
+		if s.TLS {
+			host := s.Address
+			if h, _, err := splitHostPort(s.Address); err == nil {
+				host = h
+			}
+			tc = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+		}
+		mode := smpp.Transceiver
+		if s.BindMode == config.BindTransmitterReceiver {
+			mode = smpp.TransmitterReceiver
+		}
+		out = append(out, smpp.SMSC{Name: s.Name, Operator: s.Operator, Address: s.Address,
+			SystemID: s.SystemID, Password: s.Password.Reveal(), SystemType: s.SystemType, BindMode: mode,
+			TLS: tc, Window: s.Window, MaxSubmitsPerSecond: s.MaxSubmitsPerSecond, EnquireLink: s.EnquireLink,
+			ReconnectMin: s.ReconnectMin, ReconnectMax: s.ReconnectMax})
+	}
+	return out
+}

@@ -1,0 +1,452 @@
+package smpp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+)
+
+// Defaults of the SMSC settings NewClient fills in when they are zero.
+const (
+	DefaultWindow          = 10
+	DefaultEnquireLink     = 30 * time.Second
+	DefaultReconnectMin    = 250 * time.Millisecond
+	DefaultReconnectMax    = 4 * time.Second
+	DefaultResponseTimeout = 10 * time.Second
+	// DefaultHandlerWorkers is how many MOs and receipts one bind hands
+	// to the Handler at once when ClientOptions.HandlerWorkers is zero.
+	DefaultHandlerWorkers = 256
+	// DrainTimeout bounds how long a bind waits at shutdown for its
+	// submits and handlers in flight before it unbinds.
+	DrainTimeout = 5 * time.Second
+)
+
+// Bind kinds, as BindStatus.Kind gives them.
+const (
+	KindTransceiver = "trx"
+	KindTransmitter = "tx"
+	KindReceiver    = "rx"
+)
+
+// Bind states, as BindStatus.State gives them.
+const (
+	StateDown    = "down"
+	StateBinding = "binding"
+	StateUp      = "up"
+)
+
+// ClientOptions configures a Client.
+type ClientOptions struct {
+	// SMSCs to bind to; at least one. Zero settings take the Default*
+	// values; names must be unique.
+	SMSCs []SMSC
+	// Handler receives MOs and receipts; required.
+	Handler Handler
+	// Parts keeps the parts of concatenated MOs durable. nil keeps them in
+	// memory only: parts already acknowledged are then lost if the process
+	// stops before their message is complete.
+	Parts PartStore
+	// Logger for binds, drops and failures; the zero Logger logs nothing.
+	// Phone numbers are logged masked to their last 3 digits, passwords
+	// never.
+	Logger zerolog.Logger
+	// Registerer for the metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// Clock gives MO.Received, Part.Received, BindStatus.Since, the age of
+	// parts and the pace of submits; nil is time.Now. Network timeouts
+	// (enquire_link, resps, drain) use real time. With MaxSubmitsPerSecond
+	// set, Clock must advance like real time.
+	Clock func() time.Time
+	// Dial opens connections; nil is a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// PartMaxAge is how long the parts of an incomplete concatenated MO
+	// are kept; 0 is DefaultPartMaxAge.
+	PartMaxAge time.Duration
+	// Location is the zone of the dates of receipt texts; nil is
+	// Europe/Brussels.
+	Location *time.Location
+	// HandlerWorkers bounds the MOs and receipts one bind hands to the
+	// Handler at once; 0 is DefaultHandlerWorkers. A deliver_sm arriving
+	// when all are busy is answered ESME_RX_T_APPN at once, so that the
+	// SMSC delivers it again.
+	HandlerWorkers int
+
+	// Test hooks.
+	seqStart      uint32        // the sequence counter of every bind starts after this
+	drainTimeout  time.Duration // 0: DrainTimeout
+	throttlePause time.Duration // 0: defaultThrottlePause
+	sweepEvery    time.Duration // 0: a minute
+}
+
+// validate checks o and fills in defaults, in a copy of the SMSCs.
+func (o *ClientOptions) validate() error {
+	if len(o.SMSCs) == 0 {
+		return fmt.Errorf("%w: no SMSC", ErrInvalidOptions)
+	}
+	if o.Handler == nil {
+		return fmt.Errorf("%w: no Handler", ErrInvalidOptions)
+	}
+	if o.PartMaxAge < 0 || o.HandlerWorkers < 0 {
+		return fmt.Errorf("%w: negative PartMaxAge or HandlerWorkers", ErrInvalidOptions)
+	}
+	if o.PartMaxAge == 0 {
+		o.PartMaxAge = DefaultPartMaxAge
+	}
+	if o.HandlerWorkers == 0 {
+		o.HandlerWorkers = DefaultHandlerWorkers
+	}
+	if o.drainTimeout == 0 {
+		o.drainTimeout = DrainTimeout
+	}
+	if o.throttlePause == 0 {
+		o.throttlePause = defaultThrottlePause
+	}
+	if o.sweepEvery == 0 {
+		o.sweepEvery = time.Minute
+	}
+	if o.Location == nil {
+		loc, err := time.LoadLocation("Europe/Brussels")
+		if err != nil {
+			return fmt.Errorf("smpp: loading Europe/Brussels: %w", err)
+		}
+		o.Location = loc
+	}
+	smscs := make([]SMSC, len(o.SMSCs))
+	names := make(map[string]bool)
+	for i, s := range o.SMSCs {
+		if err := s.validate(); err != nil {
+			return fmt.Errorf("%w: SMSC %d (%q): %w", ErrInvalidOptions, i, s.Name, err)
+		}
+		if names[s.Name] {
+			return fmt.Errorf("%w: SMSC name %q twice", ErrInvalidOptions, s.Name)
+		}
+		names[s.Name] = true
+		smscs[i] = s
+	}
+	o.SMSCs = smscs
+	return nil
+}
+
+// validate checks s and fills in its defaults.
+func (s *SMSC) validate() error {
+	switch {
+	case s.Name == "":
+		return errors.New("no name")
+	case s.Address == "":
+		return errors.New("no address")
+	case s.Window < 0, s.MaxSubmitsPerSecond < 0, s.EnquireLink < 0,
+		s.ReconnectMin < 0, s.ReconnectMax < 0, s.ResponseTimeout < 0:
+		return errors.New("negative setting")
+	}
+	switch s.BindMode {
+	case "":
+		s.BindMode = Transceiver
+	case Transceiver, TransmitterReceiver:
+	default:
+		return fmt.Errorf("bind mode %q is neither %q nor %q", s.BindMode, Transceiver, TransmitterReceiver)
+	}
+	if s.Window == 0 {
+		s.Window = DefaultWindow
+	}
+	if s.EnquireLink == 0 {
+		s.EnquireLink = DefaultEnquireLink
+	}
+	if s.ReconnectMin == 0 {
+		s.ReconnectMin = DefaultReconnectMin
+	}
+	if s.ReconnectMax == 0 {
+		s.ReconnectMax = max(DefaultReconnectMax, s.ReconnectMin)
+	}
+	if s.ReconnectMin > s.ReconnectMax {
+		return fmt.Errorf("reconnect min %v above max %v", s.ReconnectMin, s.ReconnectMax)
+	}
+	if s.ResponseTimeout == 0 {
+		s.ResponseTimeout = DefaultResponseTimeout
+	}
+	return nil
+}
+
+// Client is smspark's SMPP client: the binds to every configured SMSC.
+// Create it with NewClient, run it with Run, and submit MTs with Submit
+// while it runs. Its methods are safe for concurrent use.
+//
+// Each deliver_sm or data_sm is answered when the Handler returns: ESME_ROK
+// for nil, ESME_RX_T_APPN for an error. Parts of concatenated MOs (UDH with
+// 8- or 16-bit references, or SAR TLVs) are saved in the PartStore before
+// their ack; the part completing a message is acked once HandleMO took the
+// whole. Handlers get a context cancelled when their bind ends and must
+// honour it: Run waits for them.
+//
+// MO.SMSCTime is the deliver_sm's schedule_delivery_time when it holds an
+// absolute time. SMPP 3.4 says an SMSC leaves it NULL on deliver_sm, but
+// smspark's SMSC simulator sets it to when it received the MO, and some
+// SMSCs do the same. MO.Key is "SMSC|From|the first 16 hex digits of the
+// SHA-256 of the text|when", where when is the SMSC time in RFC 3339,
+// else "ref:<reference>/<parts>" for a concatenated MO (stable across
+// redeliveries and restarts), else "seq:<sequence number>".
+type Client struct {
+	opts  ClientOptions
+	log   zerolog.Logger
+	clock func() time.Time
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	m     *metrics
+	asm   *assembler
+
+	binds []*bind
+	byOp  map[string][]*bind // the binds that submit, by operator
+	rr    atomic.Uint32      // round robin over an operator's binds
+	mtRef atomic.Uint32      // concatenation reference of the next long MT
+	ran   atomic.Bool
+}
+
+// NewClient returns a Client for opts. It returns an error wrapping
+// ErrInvalidOptions when opts do not validate (no SMSC, no Handler, an
+// SMSC without name or address, a name twice, a negative setting, an
+// unknown bind mode, ReconnectMin above ReconnectMax). It registers its
+// metrics with opts.Registerer, which panics if they are registered
+// there already.
+func NewClient(opts ClientOptions) (*Client, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{
+		opts:  opts,
+		log:   opts.Logger,
+		clock: opts.Clock,
+		dial:  opts.Dial,
+		m:     newMetrics(opts.Registerer),
+		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
+		byOp:  make(map[string][]*bind),
+	}
+	if c.clock == nil {
+		c.clock = time.Now
+	}
+	if c.dial == nil {
+		var d net.Dialer
+		c.dial = d.DialContext
+	}
+	for _, s := range opts.SMSCs {
+		lim := newLimiter(s.MaxSubmitsPerSecond)
+		kinds := []string{KindTransceiver}
+		if s.BindMode == TransmitterReceiver {
+			kinds = []string{KindTransmitter, KindReceiver}
+		}
+		for _, k := range kinds {
+			b := newBind(c, s, k, lim)
+			c.binds = append(c.binds, b)
+			if k != KindReceiver {
+				c.byOp[s.Operator] = append(c.byOp[s.Operator], b)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Run binds to every SMSC and keeps the binds up, re-binding with backoff
+// when one drops or is refused, until ctx is done. It first loads the
+// parts kept by the PartStore. At the end each bind waits (at most
+// DrainTimeout) for its submits and handlers in flight, unbinds, and
+// closes; Run returns when every goroutine it started has ended. It
+// returns nil after a shutdown, ErrAlreadyRunning when called a second
+// time, and the PartStore's error (wrapped) when LoadParts fails.
+func (c *Client) Run(ctx context.Context) error {
+	if !c.ran.CompareAndSwap(false, true) {
+		return ErrAlreadyRunning
+	}
+	if err := c.loadParts(ctx); err != nil {
+		return err
+	}
+	var g errgroup.Group
+	for _, b := range c.binds {
+		g.Go(func() error { return b.run(ctx) })
+	}
+	g.Go(func() error { return c.sweep(ctx) })
+	return g.Wait()
+}
+
+// loadParts takes the parts the PartStore kept, then sweeps.
+func (c *Client) loadParts(ctx context.Context) error {
+	if c.opts.Parts == nil {
+		return nil
+	}
+	parts, err := c.opts.Parts.LoadParts(ctx)
+	if err != nil {
+		return fmt.Errorf("smpp: loading parts: %w", err)
+	}
+	c.asm.load(parts)
+	c.log.Info().Int("parts", len(parts)).Msg("smpp: parts of concatenated MOs loaded")
+	c.sweepOnce(ctx)
+	return nil
+}
+
+// sweep runs sweepOnce periodically until ctx is done.
+func (c *Client) sweep(ctx context.Context) error {
+	t := time.NewTicker(c.opts.sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			c.sweepOnce(ctx)
+		}
+	}
+}
+
+// sweepOnce hands complete messages whose handling failed to the Handler
+// again, and drops incomplete ones older than PartMaxAge.
+func (c *Client) sweepOnce(ctx context.Context) {
+	ready, expired := c.asm.sweep(c.clock())
+	for _, k := range expired {
+		c.log.Warn().Str("smsc", k.smsc).Str("from", maskNumber(k.from)).
+			Int("ref", int(k.ref)).Int("total", k.total).
+			Msg("smpp: incomplete concatenated MO dropped")
+		if c.opts.Parts != nil {
+			if err := c.opts.Parts.DeleteParts(ctx, k.smsc, k.from, k.ref, k.total); err != nil {
+				c.log.Error().Str("error", safeErr(err)).Msg("smpp: deleting expired parts")
+			}
+		}
+	}
+	for _, k := range ready {
+		if err := c.asm.finish(ctx, k, c.handleParts); err != nil {
+			c.log.Error().Str("smsc", k.smsc).Str("error", safeErr(err)).
+				Msg("smpp: handling a reassembled MO")
+		}
+	}
+}
+
+// handleParts hands the MO of a complete set of parts to the Handler.
+func (c *Client) handleParts(ctx context.Context, parts []Part) error {
+	first := parts[0]
+	mo := MO{
+		SMSC:     first.SMSC,
+		Operator: first.Operator,
+		From:     first.From,
+		To:       first.To,
+		Text:     joinParts(parts),
+		Received: c.clock(),
+	}
+	for _, p := range parts {
+		if !p.SMSCTime.IsZero() {
+			mo.SMSCTime = p.SMSCTime
+			break
+		}
+	}
+	mo.Key = moKey(mo.SMSC, mo.From, mo.Text, mo.SMSCTime, true, first.Ref, first.Total, 0)
+	return c.opts.Handler.HandleMO(ctx, mo)
+}
+
+// BindStatus describes one bind, for operators.
+type BindStatus struct {
+	SMSC     string
+	Operator string
+	Kind     string    // KindTransceiver, KindTransmitter or KindReceiver
+	State    string    // StateDown, StateBinding or StateUp
+	Since    time.Time // when it entered State
+	// Window is the most submits outstanding at once, InUse how many are
+	// (0 for a receiver).
+	Window, InUse int
+	// SubmitsPerSecond is the submit rate in force on the SMSC: its
+	// MaxSubmitsPerSecond, halved for a while after throttling; 0 for no
+	// limit.
+	SubmitsPerSecond float64
+	// Throttles counts the submits answered ESME_RTHROTTLED or
+	// ESME_RMSGQFUL.
+	Throttles int64
+}
+
+// Status returns the state of every bind, in the order of the SMSCs.
+func (c *Client) Status() []BindStatus {
+	now := c.clock()
+	out := make([]BindStatus, 0, len(c.binds))
+	for _, b := range c.binds {
+		b.mu.Lock()
+		st := BindStatus{
+			SMSC:      b.smsc.Name,
+			Operator:  b.smsc.Operator,
+			Kind:      b.kind,
+			State:     b.state,
+			Since:     b.since,
+			Throttles: b.throttles.Load(),
+		}
+		b.mu.Unlock()
+		if b.window != nil {
+			st.Window, st.InUse = cap(b.window), len(b.window)
+			st.SubmitsPerSecond = b.lim.perSecond(now)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// Submit sends mt on an up bind of one of mt.Operator's SMSCs (round
+// robin), split into parts when it is longer than one SMS, and returns the
+// message id the SMSC gave each part. It waits for a place in the bind's
+// window and for the SMSC's pace. Every error is a *SubmitError saying
+// whether to retry: temporary for ErrNoBind, ErrBindLost, ErrTimeout,
+// ctx's error and ESME_RTHROTTLED/ESME_RMSGQFUL (which also slow the
+// bind down), permanent for ErrUnknownOperator, ErrBadAddress, ErrTooLong
+// and every other status. When a later part fails, the ids of the parts
+// sent are returned with the error; a retry sends them again.
+func (c *Client) Submit(ctx context.Context, mt MT) ([]string, error) {
+	_, ids, err := c.SubmitVia(ctx, mt)
+	return ids, err
+}
+
+// SubmitVia is Submit that also returns the name of the SMSC the MT went
+// to ("" when none was picked), which receipts name. Its errors are
+// Submit's.
+func (c *Client) SubmitVia(ctx context.Context, mt MT) (smsc string, ids []string, err error) {
+	binds := c.byOp[mt.Operator]
+	if len(binds) == 0 {
+		return "", nil, &SubmitError{Err: fmt.Errorf("%w: %q", ErrUnknownOperator, mt.Operator)}
+	}
+	if mt.From == "" || strings.TrimPrefix(mt.To, "+") == "" ||
+		strings.ContainsRune(mt.From, 0) || strings.ContainsRune(mt.To, 0) {
+		return "", nil, &SubmitError{Err: ErrBadAddress}
+	}
+	dc, parts, esm := EncodeTextRef(mt.Text, byte(c.mtRef.Add(1)))
+	if len(parts) > 255 {
+		return "", nil, &SubmitError{Err: fmt.Errorf("%w: %d parts", ErrTooLong, len(parts))}
+	}
+	b := c.pick(binds)
+	if b == nil {
+		return "", nil, &SubmitError{Temporary: true, Err: ErrNoBind}
+	}
+	ids = make([]string, 0, len(parts))
+	for i, sm := range parts {
+		body, err := submitBody(mt.From, mt.To, dc, esm, sm)
+		if err != nil {
+			return b.smsc.Name, ids, &SubmitError{Err: fmt.Errorf("%w: %w", ErrBadAddress, err), Sent: i}
+		}
+		id, serr := b.submit(ctx, body)
+		if serr != nil {
+			serr.Sent = i
+			b.log.Warn().Str("to", maskNumber(mt.To)).Int("part", i+1).Int("parts", len(parts)).
+				Str("error", serr.Error()).Msg("smpp: submit failed")
+			return b.smsc.Name, ids, serr
+		}
+		ids = append(ids, id)
+	}
+	return b.smsc.Name, ids, nil
+}
+
+// pick returns the next up bind of binds, round robin; nil if none is up.
+func (c *Client) pick(binds []*bind) *bind {
+	start := int(c.rr.Add(1))
+	for i := range binds {
+		b := binds[(start+i)%len(binds)]
+		if b.current() != nil {
+			return b
+		}
+	}
+	return nil
+}

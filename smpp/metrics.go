@@ -1,0 +1,82 @@
+package smpp
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+// metrics are the client's Prometheus metrics. A nil *metrics records
+// nothing (no Registerer given).
+type metrics struct {
+	bindsUp    *prometheus.GaugeVec
+	windowUsed *prometheus.GaugeVec
+	throttles  *prometheus.CounterVec
+	pdus       *prometheus.CounterVec
+	reconnects *prometheus.CounterVec
+}
+
+// newMetrics registers the metrics with reg; nil reg gives nil.
+// Registering twice with one registry panics (promauto).
+func newMetrics(reg prometheus.Registerer) *metrics {
+	if reg == nil {
+		return nil
+	}
+	f := promauto.With(reg)
+	return &metrics{
+		bindsUp: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "smspark_smpp_binds_up",
+			Help: "Binds up, by SMSC and kind (trx, tx, rx).",
+		}, []string{"smsc", "kind"}),
+		windowUsed: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "smspark_smpp_window_in_use",
+			Help: "Submits awaiting their resp, by SMSC.",
+		}, []string{"smsc"}),
+		throttles: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_throttles_total",
+			Help: "Submits answered ESME_RTHROTTLED or ESME_RMSGQFUL, by SMSC.",
+		}, []string{"smsc"}),
+		pdus: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_pdus_total",
+			Help: "PDUs, by SMSC, command and direction (in, out).",
+		}, []string{"smsc", "command", "direction"}),
+		reconnects: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_reconnects_total",
+			Help: "Bind attempts after a bind failed or went down, by SMSC.",
+		}, []string{"smsc"}),
+	}
+}
+
+func (m *metrics) setUp(smsc, kind string, up bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.bindsUp.WithLabelValues(smsc, kind).Set(v)
+}
+
+func (m *metrics) window(smsc string, delta float64) {
+	if m != nil {
+		m.windowUsed.WithLabelValues(smsc).Add(delta)
+	}
+}
+
+func (m *metrics) throttle(smsc string) {
+	if m != nil {
+		m.throttles.WithLabelValues(smsc).Inc()
+	}
+}
+
+func (m *metrics) pdu(smsc, command, direction string) {
+	if m != nil {
+		m.pdus.WithLabelValues(smsc, command, direction).Inc()
+	}
+}
+
+func (m *metrics) reconnect(smsc string) {
+	if m != nil {
+		m.reconnects.WithLabelValues(smsc).Inc()
+	}
+}
