@@ -171,8 +171,10 @@ func notify(c chan struct{}) {
 
 // Run resumes the messages the store holds as queued, then submits what
 // arrives until ctx is done. Submits in flight then finish (bounded by
-// SubmitTimeout) and their results are written before Run returns. It
-// returns an error only if the store cannot be read at start or written.
+// SubmitTimeout) and their results are written before Run returns; what was
+// not started stays queued for the next run. A status that cannot be
+// written is retried every second; Run returns an error if the store
+// cannot be read at start, or if statuses are still unwritten at the end.
 func (s *Sender) Run(ctx context.Context) error {
 	queued, err := s.opts.Store.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
 	if err != nil {
@@ -180,6 +182,16 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 	if len(queued) > 0 {
 		s.log.Info().Int("messages", len(queued)).Msg("resuming queued messages")
+	}
+	for i := 0; i < len(queued); i++ {
+		if m := queued[i]; m.Secret && m.Clear == "" {
+			// A credential's clear text lives in memory only: after a
+			// restart it cannot be sent; the motorist asks again (PASS).
+			m.Status, m.Error = sessions.StatusFailed, "credentials not kept across a restart: send PASS again"
+			s.record(m, false)
+			queued = append(queued[:i], queued[i+1:]...)
+			i--
+		}
 	}
 	s.Queued(queued)
 
@@ -198,6 +210,11 @@ func (s *Sender) Run(ctx context.Context) error {
 // next waits for a message that is due, or ctx's end.
 func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 	for {
+		if ctx.Err() != nil {
+			// Shutting down: what was not started stays queued in the
+			// store for the next run.
+			return sessions.Message{}, false
+		}
 		s.mu.Lock()
 		now := s.opts.Clock()
 		for len(s.later) > 0 && !s.later[0].at.After(now) {
@@ -242,16 +259,17 @@ func (s *Sender) work(ctx context.Context) {
 // submit sends one message and records what came of it.
 func (s *Sender) submit(ctx context.Context, m sessions.Message) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SubmitTimeout)
-	smsc, ids, err := s.opts.Submitter.Submit(sctx, smpp.MT{Operator: m.Operator, From: m.Source, To: m.To, Text: m.Text})
+	text := m.Text
+	if m.Clear != "" {
+		text = m.Clear
+	}
+	smsc, ids, err := s.opts.Submitter.Submit(sctx, smpp.MT{Operator: m.Operator, From: m.Source, To: m.To, Text: text})
 	cancel()
 	m.Attempts++
 	now := s.opts.Clock()
 	switch {
 	case err == nil:
 		m.Status, m.SMSC, m.SMSCIDs, m.Sent, m.Error = sessions.StatusSent, smsc, ids, now, ""
-		if m.Secret {
-			m.Text = "(credentials: text not kept once sent)"
-		}
 		s.mts.WithLabelValues(m.Source, "sent").Inc()
 		if m.Outcome != sessions.SessionEnding && m.Outcome != sessions.SessionExpired {
 			s.latency.WithLabelValues(m.Operator).Observe(now.Sub(m.Created).Seconds())
@@ -288,6 +306,7 @@ func (s *Sender) forget(id uint64) {
 // record queues a status change for the store and remembers the message
 // for its receipts.
 func (s *Sender) record(m sessions.Message, done bool) {
+	m.Clear = ""
 	s.mu.Lock()
 	if done {
 		delete(s.known, m.ID)
@@ -320,9 +339,20 @@ func (s *Sender) record(m sessions.Message, done bool) {
 // which it can overtake: the SMSC may send it right after submit_sm_resp.
 const receiptWait = 5 * time.Second
 
-// lookup finds the message an SMSC message id belongs to, in memory,
-// waiting up to receiptWait for a submit in flight to be recorded.
-func (s *Sender) lookup(ctx context.Context, key string) (sessions.Message, bool) {
+func (s *Sender) inMemory(key string) (sessions.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.bySMSC[key]
+	return s.latest[id], ok
+}
+
+// lookup finds the message an SMSC message id belongs to when it is not in
+// memory: in the store (a message of an earlier run), else it waits up to
+// receiptWait for a submit in flight to be recorded.
+func (s *Sender) lookup(ctx context.Context, r smpp.Receipt, key string) (sessions.Message, bool) {
+	if m, err := s.opts.Store.MessageBySMSCID(ctx, r.SMSC, r.MessageID); err == nil {
+		return m, true
+	}
 	timer := time.NewTimer(receiptWait)
 	defer timer.Stop()
 	for {
@@ -360,9 +390,22 @@ func (s *Sender) commitLoop(stop <-chan struct{}) error {
 		s.mu.Unlock()
 		if len(batch) > 0 {
 			if err := s.opts.Store.Commit(context.Background(), []sessions.Change{{Messages: batch}}); err != nil {
-				// The messages stay queued (or sent) in the store: at worst
-				// one is sent again after a restart.
-				s.log.Error().Err(err).Int("messages", len(batch)).Msg("cannot record message status")
+				// Keep the batch and try again: until then the messages
+				// stay queued in the store, and at worst one is sent again
+				// after a restart.
+				s.log.Error().Err(err).Int("messages", len(batch)).Msg("cannot record message status; retrying")
+				s.mu.Lock()
+				s.updates = append(batch, s.updates...)
+				s.mu.Unlock()
+				if stopping {
+					return fmt.Errorf("outbox: recording message status: %w", err)
+				}
+				select {
+				case <-time.After(time.Second):
+				case <-stop:
+				}
+				notify(s.flush)
+				continue
 			}
 		}
 		if stopping {
@@ -375,7 +418,11 @@ func (s *Sender) commitLoop(stop <-chan struct{}) error {
 // A receipt for an unknown message is logged and dropped (returns nil so
 // the SMSC stops sending it).
 func (s *Sender) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
-	m, ok := s.lookup(ctx, r.SMSC+"\x00"+r.MessageID)
+	key := r.SMSC + "\x00" + r.MessageID
+	m, ok := s.inMemory(key)
+	if !ok {
+		m, ok = s.lookup(ctx, r, key)
+	}
 	if !ok {
 		var err error
 		m, err = s.opts.Store.MessageBySMSCID(ctx, r.SMSC, r.MessageID)

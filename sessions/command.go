@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"smspark/parser"
@@ -53,6 +54,8 @@ type txn struct {
 	notice Notice
 	lang   string
 	reply  Reply
+	// secrets are the change's credential messages with their clear text.
+	secrets []Message
 }
 
 // Handle applies one MO and returns its reply once everything it changed,
@@ -169,14 +172,25 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 	if err := e.durable(ctx, p); err != nil {
 		return Reply{}, err
 	}
-	e.hand(t.change.Messages)
+	e.hand(t.change.Messages, t.secrets)
 	return t.reply, nil
 }
 
-// hand gives durable messages to the Sender.
-func (e *Engine) hand(msgs []Message) {
+// hand gives durable messages to the Sender, the credentials among them
+// with their clear text.
+func (e *Engine) hand(msgs, secrets []Message) {
 	if e.opts.Sender == nil || e.opts.DryRun || len(msgs) == 0 {
 		return
+	}
+	if len(secrets) > 0 {
+		msgs = slices.Clone(msgs)
+		for i := range msgs {
+			for _, sec := range secrets {
+				if msgs[i].ID == sec.ID {
+					msgs[i].Clear = sec.Clear
+				}
+			}
+		}
 	}
 	e.opts.Sender.Queued(msgs)
 }
@@ -203,7 +217,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 	if err := e.durable(ctx, p); err != nil {
 		return err
 	}
-	e.hand(t.change.Messages)
+	e.hand(t.change.Messages, nil)
 	return nil
 }
 
@@ -267,11 +281,16 @@ func (e *Engine) replyTo(t *txn, number, operator string, st Settings) {
 		m.Source = ""
 		t.reply.Suppressed = true
 	} else {
+		if m.Secret {
+			// The store never holds the password: only the reply and the
+			// message handed to the Sender carry it.
+			m.Clear, m.Text = m.Text, Render(t.lang, e.opts.Location, redacted(n))
+		}
 		e.queueMessage(t, m)
 		m = t.change.Messages[len(t.change.Messages)-1]
-		if m.Secret && m.Status == StatusDryRun {
-			// The stored copy never holds the password; the reply does.
-			t.change.Messages[len(t.change.Messages)-1].Text = Render(t.lang, e.opts.Location, redacted(n))
+		if m.Secret {
+			t.secrets = append(t.secrets, m)
+			m.Text = m.Clear
 		}
 	}
 	t.reply.Message = m

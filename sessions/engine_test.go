@@ -1,9 +1,12 @@
 package sessions_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -402,6 +405,20 @@ func TestCredentials(t *testing.T) {
 	}
 	if len(msgs) != 2 || !msgs[1].Secret {
 		t.Fatalf("outbox: %+v", msgs)
+	}
+	// The store — its records and the bytes of its file — never holds a
+	// password in clear.
+	for _, m := range msgs {
+		if strings.Contains(m.Text, pw1) || strings.Contains(m.Text, pw2) || m.Clear != "" {
+			t.Fatalf("stored message %+v holds the password", m)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(h.dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(pw1)) || bytes.Contains(raw, []byte(pw2)) {
+		t.Fatal("a password is in the store file")
 	}
 }
 

@@ -124,9 +124,11 @@ type Message struct {
 	// Status is the message's delivery state: queued, sent, delivered,
 	// failed, or dry_run for messages of the dry-run command (never sent).
 	Status string `json:"status"`
-	// Secret marks a text that carries a credential: the outbox replaces
-	// the text once it is sent, and a dry run never stores it.
-	Secret bool `json:"secret,omitempty"`
+	// Secret marks a message that carries a credential: Text then has the
+	// password masked, and the clear text travels only in Clear, in
+	// memory, to be sent; it is never written to the store.
+	Secret bool   `json:"secret,omitempty"`
+	Clear  string `json:"-"`
 	// SMSC and SMSCIDs: where the message was submitted and the message
 	// ids the SMSC gave its parts (delivery receipts refer to them).
 	SMSC    string    `json:"smsc,omitempty"`

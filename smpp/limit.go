@@ -42,6 +42,15 @@ func (l *limiter) reserve(now time.Time) time.Duration {
 	at := now
 	if l.next.After(at) {
 		at = l.next
+		// A clock that stepped back (NTP, a test) must not stall submits:
+		// no slot is further away than one interval plus a throttle pause.
+		var interval time.Duration
+		if l.cur > 0 {
+			interval = time.Duration(float64(time.Second) / l.cur)
+		}
+		if limit := now.Add(interval + defaultThrottlePause); at.After(limit) {
+			at = limit
+		}
 	}
 	if l.cur > 0 {
 		l.next = at.Add(time.Duration(float64(time.Second) / l.cur))

@@ -119,3 +119,16 @@ func TestMaskNumber(t *testing.T) {
 type errStr string
 
 func (e errStr) Error() string { return string(e) }
+
+// TestLimiterSurvivesClockStepBack: a wall clock stepped back by an hour
+// does not hold submits back by an hour.
+func TestLimiterSurvivesClockStepBack(t *testing.T) {
+	for _, rate := range []int{0, 10} {
+		l := newLimiter(rate)
+		t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		l.reserve(t0)
+		if d := l.reserve(t0.Add(-time.Hour)); d > time.Second+defaultThrottlePause {
+			t.Fatalf("rate %d: after a step back of an hour, the next submit waits %s", rate, d)
+		}
+	}
+}
