@@ -206,7 +206,7 @@ func moKey(smsc, from, text string, smscTime time.Time, concatenated bool, ref u
 	var when string
 	switch {
 	case !smscTime.IsZero():
-		when = smscTime.Format(time.RFC3339)
+		when = smscTime.Format(time.RFC3339Nano) // SMPP times carry tenths
 	case concatenated:
 		when = "ref:" + strconv.Itoa(int(ref)) + "/" + strconv.Itoa(total)
 	default:

@@ -80,7 +80,7 @@ func (d Delivery) OK() bool {
 // or ctx.Err(), wrapped.
 func (s *Server) DeliverMO(ctx context.Context, mo MO) (Delivery, error) {
 	if mo.SMSCTime.IsZero() {
-		mo.SMSCTime = s.clock()
+		mo.SMSCTime = s.receivedAt(mo.From)
 	}
 	frames, err := s.encodeMO(mo)
 	if err != nil {
@@ -229,4 +229,22 @@ func (s *Server) send(ctx context.Context, d Delivery) (Delivery, error) {
 	s.log.Debug().Str("from", mask(d.MO.From)).Str("to", d.MO.To).Int("parts", len(d.frames)).
 		Int("attempt", d.Attempts).Stringer("status", d.Status).Msg("MO delivered")
 	return d, nil
+}
+
+// receivedAt is the SMSC time of a new MO from a phone: the clock, but
+// strictly later than that phone's previous MO at the tenth of a second
+// that SMPP times carry, as a real SMSC receives a phone's SMS one after
+// the other (the ESME tells redeliveries by that time).
+func (s *Server) receivedAt(from string) time.Time {
+	t := s.clock().Truncate(100 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastMO == nil {
+		s.lastMO = map[string]time.Time{}
+	}
+	if last, ok := s.lastMO[from]; ok && !t.After(last) {
+		t = last.Add(100 * time.Millisecond)
+	}
+	s.lastMO[from] = t
+	return t
 }

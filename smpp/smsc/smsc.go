@@ -146,10 +146,11 @@ type Stats struct {
 
 // Server is the simulated SMSC. Create it with New, run it with Run.
 type Server struct {
-	opts  Options
-	log   zerolog.Logger
-	clock func() time.Time
-	loc   *time.Location
+	lastMO map[string]time.Time // per phone: the SMSC time of its last MO (guarded by mu)
+	opts   Options
+	log    zerolog.Logger
+	clock  func() time.Time
+	loc    *time.Location
 
 	msgID atomic.Uint64 // message ids given in submit_sm_resp
 	ref   atomic.Uint32 // concatenation references of MOs

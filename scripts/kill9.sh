@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The kill -9 test at a bigger size: the engine is SIGKILLed several times
+# under load from the simulator and restarted; every MO the simulator got a
+# deliver_sm_resp for must be answered, and every session confirmed before
+# a kill must still be there. make test runs the same test small.
+#
+#   scripts/kill9.sh [PHONES] [KILLS] [SECONDS]     (default 200 5 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SMSPARK_KILL9_PHONES=${1:-200} SMSPARK_KILL9_KILLS=${2:-5} SMSPARK_KILL9_SECONDS=${3:-30}
+exec go test -count=1 -run TestKill9UnderLoad -v -timeout 30m ./cmd/smspark/
