@@ -39,3 +39,30 @@ func TestNormalize(t *testing.T) {
 		})
 	}
 }
+
+func TestCachedAgreesWithBelgium(t *testing.T) {
+	c := msisdn.NewCached(3)
+	for range 3 {
+		for _, in := range []string{"+32475000001", "0475000002", "+33612345678", "abc", "32475000003"} {
+			want, wantErr := msisdn.Belgium{}.Normalize(in)
+			got, err := c.Normalize(in)
+			if got != want || (err == nil) != (wantErr == nil) {
+				t.Fatalf("Cached.Normalize(%q) = %q, %v; Belgium says %q, %v", in, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	b.Run("uncached", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = msisdn.Belgium{}.Normalize("32475000001")
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		c := msisdn.NewCached(1000)
+		for b.Loop() {
+			_, _ = c.Normalize("32475000001")
+		}
+	})
+}

@@ -335,6 +335,25 @@ func (s *Sender) record(m sessions.Message, done bool) {
 	notify(s.flush)
 }
 
+// latestOnly keeps the last update of each message, in order: a message
+// sent and delivered in one batch is written once.
+func latestOnly(updates []sessions.Message) []sessions.Message {
+	last := make(map[uint64]int, len(updates))
+	for i, m := range updates {
+		last[m.ID] = i
+	}
+	if len(last) == len(updates) {
+		return updates
+	}
+	out := make([]sessions.Message, 0, len(last))
+	for i, m := range updates {
+		if last[m.ID] == i {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // receiptWait is how long a receipt waits for the result of its submit,
 // which it can overtake: the SMSC may send it right after submit_sm_resp.
 const receiptWait = 5 * time.Second
@@ -385,7 +404,7 @@ func (s *Sender) commitLoop(stop <-chan struct{}) error {
 			stopping = true
 		}
 		s.mu.Lock()
-		batch := s.updates
+		batch := latestOnly(s.updates)
 		s.updates = nil
 		s.mu.Unlock()
 		if len(batch) > 0 {

@@ -90,6 +90,8 @@ func (m *Main) Open(ctx context.Context) error {
 			Registerer: m.Registry,
 			Clock:      m.Clock.Now,
 			Location:   m.Config.Location,
+			// MOs and delivery receipts share them: enough for a busy bind.
+			HandlerWorkers: 1024,
 		})
 		if err != nil {
 			return m.fail(err)

@@ -50,7 +50,7 @@ func engineOptions(cfg *config.Config, db *store.DB, clock sessions.Clock) sessi
 		Location:        cfg.Location,
 		Store:           db,
 		Clock:           clock,
-		Numbers:         msisdn.Belgium{},
+		Numbers:         msisdn.NewCached(100_000),
 		Hasher:          password.Bcrypt{},
 		Random:          rand.Reader,
 	}

@@ -276,20 +276,26 @@ func Load(ctx context.Context, s *Server, opts LoadOptions) (LoadReport, error) 
 	return rep, nil
 }
 
-// pace hands out one token every 1/Rate second until the load stops.
+// pace hands out tokens at Rate per second until the load stops: by the
+// time elapsed, not by ticks (a ticker drops ticks when the receiver
+// lags, which would send less than asked).
 func (l *loadRun) pace() {
-	t := time.NewTicker(time.Duration(float64(time.Second) / l.opts.Rate))
+	t := time.NewTicker(time.Millisecond)
 	defer t.Stop()
+	start := time.Now()
+	sent := 0
 	for {
 		select {
 		case <-l.stop:
 			return
 		case <-t.C:
 		}
-		select {
-		case <-l.stop:
-			return
-		case l.tokens <- struct{}{}:
+		for due := int(time.Since(start).Seconds() * l.opts.Rate); sent < due; sent++ {
+			select {
+			case <-l.stop:
+				return
+			case l.tokens <- struct{}{}:
+			}
 		}
 	}
 }
