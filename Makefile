@@ -16,9 +16,9 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## demo: a scripted conversation with the engine, on a temporary store
+## demo: the engine, an SMSC simulator per operator and an interactive phone
 demo: build
-	@./scripts/demo.sh $(BIN)
+	@./$(BIN) demo
 
 ## lint: gofmt, go vet and staticcheck must be clean
 lint:

@@ -52,7 +52,8 @@ type Options struct {
 	RetryMin, RetryMax time.Duration
 	// SubmitTimeout bounds one submit (default 30 s).
 	SubmitTimeout time.Duration
-	// Clock is the time source (default time.Now).
+	// Clock gives the times recorded on messages (Sent) and the MO->MT
+	// latency (default time.Now); retry backoffs use real time.
 	Clock func() time.Time
 }
 
@@ -216,7 +217,9 @@ func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 			return sessions.Message{}, false
 		}
 		s.mu.Lock()
-		now := s.opts.Clock()
+		// Backoffs run on real elapsed time: they are operational timers,
+		// not business time (the injected clock may stand still in tests).
+		now := time.Now()
 		for len(s.later) > 0 && !s.later[0].at.After(now) {
 			s.ready = append(s.ready, heap.Pop(&s.later).(retry).msg)
 		}
@@ -280,7 +283,7 @@ func (s *Sender) submit(ctx context.Context, m sessions.Message) {
 		s.mts.WithLabelValues(m.Source, "retry").Inc()
 		backoff := min(s.opts.RetryMin<<min(m.Attempts-1, 16), s.opts.RetryMax)
 		s.mu.Lock()
-		heap.Push(&s.later, retry{at: now.Add(backoff), msg: m})
+		heap.Push(&s.later, retry{at: time.Now().Add(backoff), msg: m})
 		s.depth.Set(float64(len(s.ready) + len(s.later)))
 		s.mu.Unlock()
 		notify(s.signal)

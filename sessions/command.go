@@ -545,7 +545,7 @@ func (e *Engine) start(t *txn, mo MO, number string, st Settings, cmd parser.Com
 	}
 	e.addRunning(s)
 	st = e.settingsAfter(t, number)
-	st.Parked, st.LastPlate = true, plate
+	st.Parked, st.LastPlate, st.LastZone = true, plate, z.Code
 	t.change.Settings = append(t.change.Settings, st)
 	t.change.Sessions = append(t.change.Sessions, *s)
 	t.reply.Sessions = append(t.reply.Sessions, *s)

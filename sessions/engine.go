@@ -388,6 +388,9 @@ func (e *Engine) language(st Settings, city string) string {
 	if st.Language != "" {
 		return st.Language
 	}
+	if city == "" && st.LastZone != "" {
+		city = e.zones[st.LastZone].City
+	}
 	if c, ok := e.cities[city]; ok && c.Language != "" {
 		return c.Language
 	}

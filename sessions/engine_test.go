@@ -470,6 +470,23 @@ func TestRestartKeepsSessions(t *testing.T) {
 	}
 }
 
+// TestLanguageOfLastCity: a reply that names no zone speaks the language
+// of the city the number last parked in, unless the number chose one.
+func TestLanguageOfLastCity(t *testing.T) {
+	h := newHarness(t)
+	if r := h.sms("2026-11-23 10:00", alice, "proximus", "hello"); !strings.HasPrefix(r.Text, "Niet begrepen") {
+		t.Fatalf("a new number: %q, want Dutch", r.Text)
+	}
+	h.sms("2026-11-23 10:01", alice, "proximus", "1021 1ABC123")
+	if r := h.sms("2026-11-23 10:02", alice, "proximus", "hello"); strings.HasPrefix(r.Text, "Niet begrepen") {
+		t.Fatalf("after parking in Brussels: %q, want French", r.Text)
+	}
+	h.sms("2026-11-23 10:03", alice, "proximus", "EN")
+	if r := h.sms("2026-11-23 10:04", alice, "proximus", "hello"); !strings.Contains(r.Text, "4411") || strings.HasPrefix(r.Text, "Niet") {
+		t.Fatalf("after EN: %q", r.Text)
+	}
+}
+
 func TestStoreFailureChangesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.spend(alice, "proximus")

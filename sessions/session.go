@@ -93,6 +93,9 @@ type Settings struct {
 	ConfirmationsOff bool   `json:"confirmations_off,omitempty"`
 	Language         string `json:"language,omitempty"` // the number's own choice
 	LastPlate        string `json:"last_plate,omitempty"`
+	// LastZone is the zone the number last parked in: replies that name no
+	// zone speak its city's language (after the number's own choice).
+	LastZone string `json:"last_zone,omitempty"`
 	// Parked is set once the number has had a session: its free first use
 	// is then spent or forfeited.
 	Parked bool `json:"parked,omitempty"`
