@@ -28,6 +28,9 @@ type MO struct {
 	// and SMSC timestamp or sequence): it is processed once.
 	Key     string
 	Channel Channel // ChannelSMS when empty
+	// Command, when set, is the command itself (from the web or the app):
+	// Text is not parsed, and no SMS reply is queued.
+	Command *parser.Command
 }
 
 // Reply is the engine's answer to one command.
@@ -78,7 +81,13 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 	if !mo.SMSCTime.IsZero() && mo.SMSCTime.Before(received) && received.Sub(mo.SMSCTime) <= e.opts.MaxNetworkDelay {
 		at = mo.SMSCTime
 	}
-	cmd, perr := e.parser.Parse(mo.Text)
+	var cmd parser.Command
+	var perr error
+	if mo.Command != nil {
+		cmd = *mo.Command
+	} else {
+		cmd, perr = e.parser.Parse(mo.Text)
+	}
 	number, nerr := e.opts.Numbers.Normalize(mo.From)
 
 	// A new password is hashed before the engine is locked: the hash is slow.
@@ -146,6 +155,9 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 			break
 		}
 		e.stop(t, number, st, cmd.Plate, at)
+	case mo.Command != nil && e.numberOf[number] == "" && (cmd.Kind == parser.Start || cmd.Kind == parser.Stop):
+		// Parking on the web or in the app is for Premium and Pro accounts.
+		t.notice.Outcome = RegistrationReq
 	case cmd.Kind == parser.Start || cmd.Kind == parser.DayTicket:
 		e.start(t, mo, number, st, cmd, perr, at)
 	case cmd.Kind == parser.VoucherActivation:
@@ -158,14 +170,20 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 	default:
 		t.notice.Outcome = UnknownCommand
 	}
-	e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
-	key := mo.Key
-	if key == "" {
-		key = fmt.Sprintf("local|%d", e.newID())
+	if mo.Command != nil {
+		// The web and the app answer in their own response, not by SMS.
+		e.applySettings(t)
+		t.reply.Message = Message{To: number, Outcome: t.notice.Outcome, Text: Render(t.lang, e.opts.Location, t.notice), Created: now}
+	} else {
+		e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
+		key := mo.Key
+		if key == "" {
+			key = fmt.Sprintf("local|%d", e.newID())
+		}
+		e.remember(mo.Key, received, t.reply.Outcome)
+		t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
+			Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
 	}
-	e.remember(mo.Key, received, t.reply.Outcome)
-	t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
-		Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
 	p := e.enqueue(t.change)
 	e.mu.Unlock()
 
@@ -206,6 +224,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 	}
 	now := e.opts.Clock.Now()
 	e.forget(now)
+	e.forgetRecent(now)
 	t := &txn{now: now}
 	e.expire(t, now)
 	if len(t.change.Sessions) == 0 && len(t.change.Messages) == 0 {
@@ -259,11 +278,16 @@ func (e *Engine) settingsAfter(t *txn, number string) Settings {
 // replyTo renders the command's notice and queues it, unless confirmations
 // are off and it confirms a start or a stop. It applies the command's
 // settings to memory.
-func (e *Engine) replyTo(t *txn, number, operator string, st Settings) {
+// applySettings applies the command's settings to memory.
+func (e *Engine) applySettings(t *txn) {
 	for i := range t.change.Settings {
 		s := t.change.Settings[i]
 		e.settings[s.Number] = &s
 	}
+}
+
+func (e *Engine) replyTo(t *txn, number, operator string, st Settings) {
+	e.applySettings(t)
 	n := t.notice
 	suppress := st.ConfirmationsOff && (n.Outcome == Started || n.Outcome == Replaced ||
 		n.Outcome == Stopped || n.Outcome == AlreadyStarted || n.Outcome == VoucherStarted ||
@@ -376,6 +400,8 @@ func (e *Engine) end(t *txn, s *Session, at time.Time, reason EndReason) Session
 		}
 	}
 	t.change.Sessions = append(t.change.Sessions, ended)
+	e.recent[ended.Plate] = append(e.recent[ended.Plate], ended)
+	e.recentFIFO = append(e.recentFIFO, seenKey{ended.End, ended.Plate})
 	return ended
 }
 

@@ -143,6 +143,10 @@ type Engine struct {
 	queue    []*pending
 	seen     map[string]Outcome // MO keys within the redelivery window
 	seenFIFO []seenKey
+	// recent holds, by plate, sessions that ended within RecentWindow: a
+	// warden sees a motorist who stopped a moment ago.
+	recent     map[string][]Session
+	recentFIFO []seenKey // plate and end time, oldest first
 
 	commit chan struct{} // held by the one goroutine committing
 	wake   chan struct{} // tells Run an earlier event was scheduled
@@ -232,6 +236,8 @@ func (e *Engine) reload(ctx context.Context) error {
 	heap.Init(&e.events)
 	e.seen = map[string]Outcome{}
 	e.seenFIFO = e.seenFIFO[:0]
+	e.recent = map[string][]Session{}
+	e.recentFIFO = e.recentFIFO[:0]
 	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
 	if err != nil {
 		return fmt.Errorf("sessions: load journal: %w", err)

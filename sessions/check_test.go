@@ -1,0 +1,91 @@
+package sessions_test
+
+import (
+	"context"
+	"testing"
+
+	"smspark/parser"
+	"smspark/sessions"
+	"smspark/store"
+)
+
+func TestWardenCheck(t *testing.T) {
+	h := newHarness(t)
+	h.spend(alice, "proximus")
+	h.sms("2026-11-23 10:00", alice, "proximus", "1021 1ABC123")
+	tests := []struct {
+		name, zone, at string
+		valid          bool
+		recent         int
+	}{
+		{"in its zone", "1021", "2026-11-23 10:30", true, 0},
+		{"another zone", "1030", "2026-11-23 10:30", false, 0},
+		{"before it started", "1021", "2026-11-23 09:59", false, 0},
+		{"past its maximum", "1021", "2026-11-23 14:31", false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := h.eng.Check("1ABC123", tt.zone, at(t, tt.at))
+			if v.Valid != tt.valid || len(v.Recent) != tt.recent {
+				t.Fatalf("%+v", v)
+			}
+			if v.Valid && (!v.Session.Start.Equal(at(t, "2026-11-23 10:00")) || !v.Session.Until.Equal(at(t, "2026-11-23 14:30"))) {
+				t.Fatalf("session %+v", v.Session)
+			}
+		})
+	}
+	h.sms("2026-11-23 11:00", alice, "proximus", "Q")
+	// A warden at 11:05 sees the session that ended five minutes ago; at
+	// 10:45 (a ticket written then) it was valid; 20 minutes later it is gone.
+	h.clock.Set(at(t, "2026-11-23 11:05"))
+	if v := h.eng.Check("1ABC123", "1021", at(t, "2026-11-23 11:05")); v.Valid || len(v.Recent) != 1 || !v.Recent[0].End.Equal(at(t, "2026-11-23 11:00")) {
+		t.Fatalf("after the stop: %+v", v)
+	}
+	if v := h.eng.Check("1ABC123", "1021", at(t, "2026-11-23 10:45")); !v.Valid {
+		t.Fatalf("at 10:45, before the stop: %+v", v)
+	}
+	h.clock.Set(at(t, "2026-11-23 11:20"))
+	if v := h.eng.Check("1ABC123", "1021", at(t, "2026-11-23 11:20")); v.Valid || len(v.Recent) != 0 {
+		t.Fatalf("20 minutes after the stop: %+v", v)
+	}
+}
+
+// TestWebCommands: Premium/Pro start and stop on the web with the SMS
+// rules and outcomes, channel web, no SMS queued; Easy numbers may not.
+func TestWebCommands(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.eng.CreateAccount(ctx, sessions.Premium, []string{alice}); err != nil {
+		t.Fatal(err)
+	}
+	web := func(number string, cmd parser.Command) sessions.Reply {
+		t.Helper()
+		r, err := h.eng.Handle(ctx, sessions.MO{From: number, Channel: sessions.ChannelWeb, Command: &cmd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	h.clock.Set(at(t, "2026-11-23 10:00"))
+	r := web(alice, parser.Command{Kind: parser.Start, Zone: "1021", Plate: "1ABC123"})
+	if r.Outcome != sessions.Started || r.Sessions[0].Channel != sessions.ChannelWeb || r.Text == "" {
+		t.Fatalf("web start: %+v", r)
+	}
+	if r := web(bob, parser.Command{Kind: parser.Start, Zone: "1021", Plate: "2XYZ999"}); r.Outcome != sessions.RegistrationReq {
+		t.Fatalf("Easy on the web: %s", r.Outcome)
+	}
+	if r := web(bob, parser.Command{Kind: parser.Start, Zone: "1030", Plate: "1ABC123"}); r.Outcome != sessions.RegistrationReq {
+		t.Fatalf("Easy on the web: %s", r.Outcome)
+	}
+	h.clock.Set(at(t, "2026-11-23 11:08"))
+	if r := web(alice, parser.Command{Kind: parser.Stop, Plate: "1ABC123"}); r.Outcome != sessions.Stopped || r.Sessions[0].CostCents != 0 {
+		// The first session of the number is free.
+		t.Fatalf("web stop: %+v", r)
+	}
+	msgs, _ := h.db.Messages(ctx, storeFilterTo(alice))
+	if len(msgs) != 0 {
+		t.Fatalf("web commands queued SMS: %+v", msgs)
+	}
+}
+
+func storeFilterTo(n string) store.MessageFilter { return store.MessageFilter{To: n} }
