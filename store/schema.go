@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 2
+const CurrentSchema = 3
 
 // Bucket and key names.
 const (
@@ -19,9 +19,12 @@ const (
 	bucketAccountNumbers = "account_numbers"
 	bucketSettings       = "settings"
 	bucketOutbox         = "outbox"
-	bucketJournal        = "journal"  // v2: MO journal, by received time and key
-	bucketSMSCIDs        = "smsc_ids" // v2: SMSC message id -> outbox message id
-	bucketParts          = "mo_parts" // v2: parts of concatenated MOs not yet whole
+	bucketJournal        = "journal"     // v2: MO journal, by received time and key
+	bucketSMSCIDs        = "smsc_ids"    // v2: SMSC message id -> outbox message id
+	bucketParts          = "mo_parts"    // v2: parts of concatenated MOs not yet whole
+	bucketAPIKeys        = "api_keys"    // v3: API keys by the SHA-256 of the key
+	bucketIdempotency    = "idempotency" // v3: responses by scope and Idempotency-Key
+	bucketNonces         = "nonces"      // v3: payment callback nonces seen
 
 	keySchema = "schema"
 	keyNextID = "next_id"
@@ -30,7 +33,8 @@ const (
 // bucketNames are the top-level buckets of the current schema.
 func bucketNames() []string {
 	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
-		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts}
+		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
+		bucketAPIKeys, bucketIdempotency, bucketNonces}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -50,6 +54,7 @@ func migrations() []migration {
 	return []migration{
 		0: {"v0 (prototype, no schema key) -> v1", migrateV0},
 		1: {"v1 -> v2: MO journal, SMSC message ids, MO parts", createMissingBuckets},
+		2: {"v2 -> v3: API keys, idempotency, payment nonces", createMissingBuckets},
 	}
 }
 
@@ -189,6 +194,9 @@ type buckets struct {
 	journal        *bolt.Bucket
 	smscIDs        *bolt.Bucket
 	parts          *bolt.Bucket
+	apiKeys        *bolt.Bucket
+	idempotency    *bolt.Bucket
+	nonces         *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -216,6 +224,9 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketJournal, &b.journal},
 		{bucketSMSCIDs, &b.smscIDs},
 		{bucketParts, &b.parts},
+		{bucketAPIKeys, &b.apiKeys},
+		{bucketIdempotency, &b.idempotency},
+		{bucketNonces, &b.nonces},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

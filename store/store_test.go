@@ -414,3 +414,34 @@ func TestParts(t *testing.T) {
 		t.Fatalf("parts left: %v", left)
 	}
 }
+
+func TestAPIKeysIdempotencyNonces(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	k := store.APIKey{ID: "K1", Hash: store.HashKey("sk_secret"), Role: "warden", City: "Brussels", Created: t0}
+	if err := db.PutAPIKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.APIKeyByHash(ctx, store.HashKey("sk_secret")); err != nil || got.City != "Brussels" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if _, err := db.APIKeyByHash(ctx, store.HashKey("sk_other")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown key: %v", err)
+	}
+	r := store.Idempotent{RequestHash: "h", Status: 201, Body: []byte(`{"id":"O1"}`), Created: t0}
+	if err := db.PutIdempotentResponse(ctx, "portal:K1", "abc", r); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.IdempotentResponse(ctx, "portal:K1", "abc"); err != nil || got.Status != 201 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if _, err := db.IdempotentResponse(ctx, "portal:K2", "abc"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another scope: %v", err)
+	}
+	if fresh, _ := db.UseNonce(ctx, "n1", t0); !fresh {
+		t.Fatal("first use of a nonce not fresh")
+	}
+	if fresh, _ := db.UseNonce(ctx, "n1", t0); fresh {
+		t.Fatal("a replayed nonce was fresh")
+	}
+}

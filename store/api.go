@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// APIKey is an HTTP API key as stored: only the SHA-256 of the key (keys
+// are long random strings, so a fast hash suffices).
+type APIKey struct {
+	ID      string    `json:"id"`
+	Hash    string    `json:"hash"` // hex SHA-256 of the key
+	Role    string    `json:"role"` // admin, portal, warden, counter
+	City    string    `json:"city,omitempty"`
+	Label   string    `json:"label,omitempty"`
+	Created time.Time `json:"created"`
+	Revoked bool      `json:"revoked,omitempty"`
+}
+
+// HashKey returns the hex SHA-256 of an API key.
+func HashKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
+
+// PutAPIKey stores a key record (by its hash).
+func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
+	return db.update(ctx, "put api key", func(b *buckets) error {
+		return put(b.apiKeys, "api key", []byte(k.Hash), k)
+	})
+}
+
+// APIKeyByHash returns the key record of a hash. Returns ErrNotFound.
+func (db *DB) APIKeyByHash(ctx context.Context, hash string) (APIKey, error) {
+	var k APIKey
+	err := db.view(ctx, "api key", func(b *buckets) error {
+		raw := b.apiKeys.Get([]byte(hash))
+		if raw == nil {
+			return ErrNotFound
+		}
+		var err error
+		k, err = decode[APIKey]("api key", []byte(hash), raw)
+		return err
+	})
+	return k, err
+}
+
+// APIKeys lists the key records.
+func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
+	var out []APIKey
+	err := db.view(ctx, "api keys", func(b *buckets) error {
+		return b.apiKeys.ForEach(func(k, v []byte) error {
+			key, err := decode[APIKey]("api key", k, v)
+			if err == nil {
+				out = append(out, key)
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
+// Idempotent is a stored response to a POST with an Idempotency-Key.
+type Idempotent struct {
+	RequestHash string    `json:"request_hash"`
+	Status      int       `json:"status"`
+	ContentType string    `json:"content_type"`
+	Body        []byte    `json:"body"`
+	Created     time.Time `json:"created"`
+}
+
+// IdempotentResponse returns the response stored under scope and key.
+// Returns ErrNotFound.
+func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (Idempotent, error) {
+	var r Idempotent
+	k := []byte(scope + "\x00" + key)
+	err := db.view(ctx, "idempotency", func(b *buckets) error {
+		raw := b.idempotency.Get(k)
+		if raw == nil {
+			return ErrNotFound
+		}
+		var err error
+		r, err = decode[Idempotent]("idempotent response", k, raw)
+		return err
+	})
+	return r, err
+}
+
+// PutIdempotentResponse stores a response under scope and key.
+func (db *DB) PutIdempotentResponse(ctx context.Context, scope, key string, r Idempotent) error {
+	return db.update(ctx, "put idempotent response", func(b *buckets) error {
+		return put(b.idempotency, "idempotent response", []byte(scope+"\x00"+key), r)
+	})
+}
+
+// UseNonce records a payment callback nonce; it returns false if the
+// nonce was seen before (a replay), true the first time.
+func (db *DB) UseNonce(ctx context.Context, nonce string, at time.Time) (bool, error) {
+	fresh := false
+	err := db.update(ctx, "use nonce", func(b *buckets) error {
+		k := []byte(nonce)
+		if b.nonces.Get(k) != nil {
+			return nil
+		}
+		fresh = true
+		return b.nonces.Put(k, []byte(at.UTC().Format(time.RFC3339Nano)))
+	})
+	return fresh, err
+}
+
+// update runs fn in a read-write transaction (one sync).
+func (db *DB) update(ctx context.Context, op string, fn func(*buckets) error) error {
+	if err := db.usable(ctx); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := openBuckets(tx)
+		if err != nil {
+			return err
+		}
+		return fn(b)
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
+}
