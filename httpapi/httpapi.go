@@ -1,19 +1,26 @@
-// Package httpapi is smspark's HTTP surface: health and readiness probes
-// and Prometheus metrics now; the /v1 JSON API for city portals, wardens
-// and motorists builds on it.
+// Package httpapi is smspark's HTTP API: one small JSON API under /v1 for
+// city portals, traffic wardens, motorists and the operator, errors as
+// application/problem+json with stable types, plus health, readiness and
+// Prometheus metrics. It is documented by openapi.yaml beside this file.
 package httpapi
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
+
+	"smspark/sessions"
+	"smspark/store"
+	"smspark/tariffs"
 )
 
 // Readiness reports whether the engine can take traffic, and why not.
@@ -21,50 +28,197 @@ type Readiness interface {
 	Ready(ctx context.Context) error
 }
 
-// Options configure a Server.
+// Engine is what the API asks of the session engine.
+type Engine interface {
+	Handle(ctx context.Context, mo sessions.MO) (sessions.Reply, error)
+	Check(plate, zone string, at time.Time) sessions.Validity
+	CreateAccount(ctx context.Context, pkg sessions.Package, numbers []string) (sessions.Account, error)
+	AddNumber(ctx context.Context, id, number string) (sessions.Account, error)
+	RemoveNumber(ctx context.Context, id, number string) (sessions.Account, error)
+	SetPackage(ctx context.Context, id string, pkg sessions.Package) (sessions.Account, error)
+	Account(id string) (sessions.Account, error)
+	AccountOf(number string) (sessions.Account, bool)
+	PasswordHash(number string) string
+}
+
+// Store is what the API reads and writes directly.
+type Store interface {
+	Sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error)
+	APIKeyByHash(ctx context.Context, hash string) (store.APIKey, error)
+	IdempotentResponse(ctx context.Context, scope, key string) (store.Idempotent, error)
+	PutIdempotentResponse(ctx context.Context, scope, key string, r store.Idempotent) error
+}
+
+// Options configure a Server. Engine and Store are needed for /v1.
 type Options struct {
 	Addr     string // listen address, e.g. 127.0.0.1:8080
 	Ready    Readiness
 	Gatherer prometheus.Gatherer
-	Logger   zerolog.Logger
+	// Registerer receives the API's own metrics (nil: none).
+	Registerer prometheus.Registerer
+	Logger     zerolog.Logger
+	Engine     Engine
+	Store      Store
+	// Zones maps a zone code to its zone (city, name) for scoping.
+	Zones func(code string) (tariffs.Zone, bool)
+	// Normalize turns a username into an E.164 number.
+	Normalize func(raw string) (string, error)
+	// VerifyPassword checks a password against a stored hash; nil
+	// refuses every login.
+	VerifyPassword func(hash, password string) error
+	Clock          func() time.Time
+	Location       *time.Location
+	// Extra registers further routes (vouchers, statements) on the mux.
+	Extra []func(s *Server, mux *http.ServeMux)
 }
 
 // Server serves the HTTP API.
 type Server struct {
-	opts Options
-	srv  *http.Server
-	ln   net.Listener
+	opts     Options
+	srv      *http.Server
+	ln       net.Listener
+	logins   *loginLimiter
+	tokens   *tokenStore
+	keyLocks keyLocks // requests with the same Idempotency-Key, one at a time
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
-// New returns a server; Listen then Serve (or Run) start it.
+// New returns a server; Listen then Run start it.
 func New(opts Options) *Server {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	s := &Server{opts: opts, logins: newLoginLimiter(), tokens: newTokenStore()}
+	reg := opts.Registerer
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	f := promauto.With(reg)
+	s.requests = f.NewCounterVec(prometheus.CounterOpts{
+		Name: "smspark_http_requests_total",
+		Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	s.latency = f.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "smspark_http_request_duration_seconds",
+		Help:    "HTTP request latency by route.",
+		Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
+	}, []string{"route"})
+
 	mux := http.NewServeMux()
-	s := &Server{opts: opts}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	s.route(mux, "GET /healthz", public, func(w http.ResponseWriter, _ *http.Request) error {
+		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /readyz", s.readyz)
+	s.route(mux, "GET /readyz", public, s.readyz)
 	if opts.Gatherer != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
 	}
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if opts.Engine != nil && opts.Store != nil {
+		s.routeV1(mux)
+	}
+	for _, extra := range opts.Extra {
+		extra(s, mux)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeProblem(w, r, errNotFound("no such endpoint: "+r.Method+" "+r.URL.Path))
+	})
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		MaxHeaderBytes: 64 << 10}
 	return s
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Ready != nil {
-		if err := s.opts.Ready.Ready(r.Context()); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
-			return
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+// HandlerFunc is an API handler: it returns a *Problem (or any error, a
+// 500) instead of writing one.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route registers an API handler with the authentication it requires;
+// other packages' routes (Options.Extra) use it too.
+func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
+	s.route(mux, pattern, auth, h)
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
+func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				s.opts.Logger.Error().Interface("panic", v).Str("route", pattern).Msg("handler panicked")
+				s.writeProblem(rec, r, errors.New("panic"))
+			}
+			s.requests.WithLabelValues(pattern, http.StatusText(rec.status)).Inc()
+			s.latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+		}()
+		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+		p, err := s.authenticate(r, auth)
+		if err != nil {
+			s.writeProblem(rec, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		if r.Method == http.MethodPost {
+			err = s.idempotent(rec, r, p, h)
+		} else {
+			err = h(rec, r)
+		}
+		if err != nil {
+			s.writeProblem(rec, r, err)
+		}
+	})
+}
+
+// maxBody bounds every request body.
+const maxBody = 64 << 10
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready.Ready(r.Context()); err != nil {
+			return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// WriteJSON writes v as the JSON response.
+func WriteJSON(w http.ResponseWriter, code int, v any) error { return writeJSON(w, code, v) }
+
+func writeJSON(w http.ResponseWriter, code int, v any) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// DecodeJSON reads the request body into v: unknown fields, trailing data
+// and bodies over the limit are bad requests.
+func DecodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return problem(http.StatusRequestEntityTooLarge, "too-large", "Request too large", "the body is over %d bytes", tooBig.Limit)
+		}
+		return errBadRequest("the body is not the JSON this endpoint takes: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errBadRequest("the body has data after its JSON object")
+	}
+	return nil
 }
 
 // Listen opens the listening socket, so the address is known (and a port
@@ -86,6 +240,9 @@ func (s *Server) Addr() string {
 	return s.ln.Addr().String()
 }
 
+// Handler is the API's handler, for tests.
+func (s *Server) Handler() http.Handler { return s.srv.Handler }
+
 // Run serves until ctx is done, then shuts down gracefully (5 s).
 func (s *Server) Run(ctx context.Context) error {
 	if s.ln == nil {
@@ -95,6 +252,10 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { s.tokens.sweep(sweepCtx, s.opts.Clock); close(swept) }()
+	defer func() { stopSweep(); <-swept }()
 	select {
 	case err := <-errc:
 		return err

@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 3
+const CurrentSchema = 4
 
 // Bucket and key names.
 const (
@@ -25,6 +25,9 @@ const (
 	bucketAPIKeys        = "api_keys"    // v3: API keys by the SHA-256 of the key
 	bucketIdempotency    = "idempotency" // v3: responses by scope and Idempotency-Key
 	bucketNonces         = "nonces"      // v3: payment callback nonces seen
+	bucketVouchers       = "vouchers"    // v4: code -> voucher
+	bucketOrders         = "orders"      // v4: order ID -> voucher order
+	bucketOrderIndex     = "order_index" // v4: city, address key, year, order ID -> nothing
 
 	keySchema = "schema"
 	keyNextID = "next_id"
@@ -34,7 +37,7 @@ const (
 func bucketNames() []string {
 	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
 		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
-		bucketAPIKeys, bucketIdempotency, bucketNonces}
+		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -55,6 +58,7 @@ func migrations() []migration {
 		0: {"v0 (prototype, no schema key) -> v1", migrateV0},
 		1: {"v1 -> v2: MO journal, SMSC message ids, MO parts", createMissingBuckets},
 		2: {"v2 -> v3: API keys, idempotency, payment nonces", createMissingBuckets},
+		3: {"v3 -> v4: vouchers, orders, order index", createMissingBuckets},
 	}
 }
 
@@ -197,6 +201,9 @@ type buckets struct {
 	apiKeys        *bolt.Bucket
 	idempotency    *bolt.Bucket
 	nonces         *bolt.Bucket
+	vouchers       *bolt.Bucket
+	orders         *bolt.Bucket
+	orderIndex     *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -227,6 +234,9 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketAPIKeys, &b.apiKeys},
 		{bucketIdempotency, &b.idempotency},
 		{bucketNonces, &b.nonces},
+		{bucketVouchers, &b.vouchers},
+		{bucketOrders, &b.orders},
+		{bucketOrderIndex, &b.orderIndex},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

@@ -346,7 +346,7 @@ func TestMigrateV0(t *testing.T) {
 		if got := tx.Bucket([]byte("meta")).Get([]byte("schema")); !bytes.Equal(got, u64(store.CurrentSchema)) {
 			t.Errorf("schema key = %x, want version %d", got, store.CurrentSchema)
 		}
-		for _, b := range []string{"journal", "smsc_ids", "mo_parts"} {
+		for _, b := range []string{"journal", "smsc_ids", "mo_parts", "vouchers", "orders", "order_index"} {
 			if tx.Bucket([]byte(b)) == nil {
 				t.Errorf("bucket %s missing after migration", b)
 			}

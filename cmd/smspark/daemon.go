@@ -17,6 +17,7 @@ import (
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/outbox"
+	"smspark/password"
 	"smspark/sessions"
 	"smspark/smpp"
 	"smspark/store"
@@ -77,6 +78,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(err)
 	}
 	opts := engineOptions(m.Config, db, m.Clock)
+	numbers := opts.Numbers
 	opts.Sender = m.Sender
 	if m.Engine, err = sessions.New(ctx, opts); err != nil {
 		return m.fail(err)
@@ -98,7 +100,10 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		sub.client = m.Client
 	}
-	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Logger: m.Logger})
+	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
+		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
+		Zones: m.Config.Zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
+		Clock: m.Clock.Now, Location: m.Config.Location})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}

@@ -23,6 +23,7 @@ func NewRootCommand() *cobra.Command {
 		newSimCommand(),
 		newServeCommand(),
 		newDemoCommand(),
+		newKeysCommand(),
 		newVersionCommand(),
 	)
 	return root

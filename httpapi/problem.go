@@ -1,0 +1,58 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Problem is an RFC 9457 problem document. Type is stable: clients branch
+// on it.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Outcome and Text, for a refused parking command: the outcome code
+	// and the text the SMS would have carried.
+	Outcome string `json:"outcome,omitempty"`
+	Text    string `json:"text,omitempty"`
+}
+
+func (p *Problem) Error() string { return p.Type + ": " + p.Detail }
+
+// problemBase prefixes every problem type.
+const problemBase = "https://smspark.example/problems/"
+
+// problem returns a Problem of a stable kind.
+func problem(status int, kind, title, format string, args ...any) *Problem {
+	return &Problem{Type: problemBase + kind, Title: title, Status: status, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Problems every endpoint may answer.
+func errUnauthorized() *Problem {
+	return problem(http.StatusUnauthorized, "unauthorized", "Unauthorized", "a valid API key or login token is required")
+}
+func errForbidden(detail string) *Problem {
+	return problem(http.StatusForbidden, "forbidden", "Forbidden", "%s", detail)
+}
+func errNotFound(what string) *Problem {
+	return problem(http.StatusNotFound, "not-found", "Not found", "%s", what)
+}
+func errBadRequest(format string, args ...any) *Problem {
+	return problem(http.StatusBadRequest, "bad-request", "Bad request", format, args...)
+}
+
+// writeProblem writes err as a problem: a *Problem as it is, anything
+// else as a 500 that tells nothing of the inside.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	var p *Problem
+	if !errors.As(err, &p) {
+		s.opts.Logger.Error().Err(err).Str("path", r.URL.Path).Msg("internal error")
+		p = problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed")
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
