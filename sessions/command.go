@@ -165,8 +165,10 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 			t.notice.Outcome = InvalidPlate
 			break
 		}
-		// No voucher is issued until the voucher service exists.
-		t.notice.Outcome = VoucherUnknown
+		if err := e.activate(ctx, t, mo, number, st, cmd, at); err != nil {
+			e.mu.Unlock()
+			return Reply{}, err
+		}
 	default:
 		t.notice.Outcome = UnknownCommand
 	}

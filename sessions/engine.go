@@ -24,6 +24,16 @@ type Store interface {
 	Journal(ctx context.Context, since time.Time) ([]JournalEntry, error)
 }
 
+// Vouchers finds parking vouchers by code.
+type Vouchers interface {
+	// Voucher returns the voucher, or an error wrapping
+	// ErrVoucherNotFound.
+	Voucher(ctx context.Context, code string) (VoucherInfo, error)
+}
+
+// ErrVoucherNotFound is returned by a Vouchers for an unknown code.
+var ErrVoucherNotFound = errors.New("voucher not found")
+
 // Sender is told of messages once they are durable in the outbox, to
 // submit them. Queued must not block.
 type Sender interface {
@@ -79,6 +89,9 @@ type Options struct {
 	DryRun bool
 	// Sender, if set, is handed every message once it is durable.
 	Sender Sender
+	// Vouchers, if set, finds the vouchers motorists activate by SMS;
+	// without it every code is voucher_unknown.
+	Vouchers Vouchers
 	// RedeliveryWindow is how long an MO's key is remembered to recognise
 	// its redelivery (default 15 minutes).
 	RedeliveryWindow time.Duration
@@ -147,6 +160,9 @@ type Engine struct {
 	// warden sees a motorist who stopped a moment ago.
 	recent     map[string][]Session
 	recentFIFO []seenKey // plate and end time, oldest first
+	// usedVouchers are codes used by this engine's commands, so that two
+	// activations of one code never both start a session.
+	usedVouchers map[string]bool
 
 	commit chan struct{} // held by the one goroutine committing
 	wake   chan struct{} // tells Run an earlier event was scheduled
@@ -237,6 +253,7 @@ func (e *Engine) reload(ctx context.Context) error {
 	e.seen = map[string]Outcome{}
 	e.seenFIFO = e.seenFIFO[:0]
 	e.recent = map[string][]Session{}
+	e.usedVouchers = map[string]bool{}
 	e.recentFIFO = e.recentFIFO[:0]
 	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
 	if err != nil {

@@ -179,6 +179,8 @@ type Change struct {
 	Messages        []Message // appended to the outbox
 	// Journal records MOs (by received time and key).
 	Journal []JournalEntry
+	// VoucherUses mark vouchers used by the sessions they started.
+	VoucherUses []VoucherUse
 	// NextID is the next free ID for sessions and messages.
 	NextID uint64
 }
@@ -192,4 +194,21 @@ type State struct {
 	// Journal holds the MOs received since the time Load was asked for,
 	// to recognise redeliveries after a restart.
 	Journal []JournalEntry
+}
+
+// VoucherInfo is what the engine needs to know of a parking voucher.
+type VoucherInfo struct {
+	Code     string
+	Zone     string
+	Duration time.Duration
+	Expires  time.Time // zero: never
+	Used     bool
+}
+
+// VoucherUse records that a voucher started a session.
+type VoucherUse struct {
+	Code    string    `json:"code"`
+	Plate   string    `json:"plate"`
+	Session uint64    `json:"session"`
+	At      time.Time `json:"at"`
 }

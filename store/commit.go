@@ -88,6 +88,18 @@ func (b *buckets) apply(c sessions.Change) error {
 			return err
 		}
 	}
+	for _, u := range c.VoucherUses {
+		v, err := b.voucher(u.Code)
+		if err != nil {
+			return err
+		}
+		if v, err = v.Activate(u.Plate, u.At, u.Session); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidChange, err)
+		}
+		if err := put(b.vouchers, "voucher", []byte(v.Code), v); err != nil {
+			return err
+		}
+	}
 	for _, j := range c.Journal {
 		if err := put(b.journal, "journal entry", journalKey(j), j); err != nil {
 			return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"smspark/password"
 	"smspark/sessions"
 	"smspark/store"
+	"smspark/vouchers"
 )
 
 // loadConfig reads the YAML file at path, or the embedded reference data
@@ -53,7 +55,23 @@ func engineOptions(cfg *config.Config, db *store.DB, clock sessions.Clock) sessi
 		Numbers:         msisdn.NewCached(100_000),
 		Hasher:          password.Bcrypt{},
 		Random:          rand.Reader,
+		Vouchers:        voucherLookup{db},
 	}
+}
+
+// voucherLookup lets the engine find vouchers in the store.
+type voucherLookup struct{ db *store.DB }
+
+func (l voucherLookup) Voucher(ctx context.Context, code string) (sessions.VoucherInfo, error) {
+	v, err := l.db.Voucher(ctx, vouchers.NormalizeCode(code))
+	if errors.Is(err, store.ErrNotFound) {
+		return sessions.VoucherInfo{}, fmt.Errorf("%w: %s", sessions.ErrVoucherNotFound, code)
+	}
+	if err != nil {
+		return sessions.VoucherInfo{}, err
+	}
+	return sessions.VoucherInfo{Code: v.Code, Zone: v.Zone, Duration: v.Duration, Expires: v.Expires,
+		Used: v.Status == vouchers.StatusUsed}, nil
 }
 
 // openEngine opens the store in dataDir and starts an engine on it. The
@@ -77,3 +95,19 @@ func openEngine(ctx context.Context, cfg *config.Config, dataDir string, clock s
 }
 
 func splitHostPort(addr string) (string, string, error) { return net.SplitHostPort(addr) }
+
+// voucherTypes maps the configuration's voucher types onto the domain's.
+func voucherTypes(cfg *config.Config) []vouchers.Type {
+	out := make([]vouchers.Type, 0, len(cfg.VoucherTypes))
+	for _, t := range cfg.VoucherTypes {
+		vt := vouchers.Type{Prefix: t.Prefix, City: t.City, Names: t.Names, Zone: t.Zone, Duration: t.Duration,
+			BundleSize: t.BundleSize, BundlePrice: t.BundlePrice, FreeBundlesPerYear: t.FreeBundlesPerYear,
+			QuotaVouchers: t.QuotaVouchers, QuotaMinutes: t.QuotaMinutes, ValidityDays: t.ValidityDays,
+			EligibleZones: t.EligibleZones}
+		for _, a := range t.Addresses {
+			vt.Addresses = append(vt.Addresses, vouchers.Address{Street: a.Street, Zone: a.Zone})
+		}
+		out = append(out, vt)
+	}
+	return out
+}
