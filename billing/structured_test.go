@@ -42,7 +42,8 @@ func TestStructuredRoundTrip(t *testing.T) {
 			t.Fatalf("%s -> %s, %v", s, back, err)
 		}
 	})
-	if billing.StructuredFor("A1|2026-11") != billing.StructuredFor("A1|2026-11") {
-		t.Fatal("StructuredFor is not stable")
+	a, b := billing.StructuredFor("A1|2026-11"), billing.StructuredFor("A1|"+"2026-11")
+	if a != b || billing.StructuredFor("A1|2026-12") == a {
+		t.Fatal("StructuredFor is not stable, or not distinct")
 	}
 }
