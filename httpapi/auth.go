@@ -46,6 +46,7 @@ type Principal struct {
 	Role   string
 	City   string // a city-scoped key sees this city only
 	Number string // a motorist, E.164
+	addr   string // a public caller: its address (idempotency scope)
 }
 
 type principalKey struct{}
@@ -64,7 +65,7 @@ func (p Principal) scope() string {
 	if p.KeyID != "" {
 		return "key:" + p.KeyID
 	}
-	return "public"
+	return "public:" + p.addr
 }
 
 // CanSeeCity reports whether the caller may see a city's data: admin keys
@@ -88,7 +89,7 @@ func bearer(r *http.Request) string {
 // credentials are 401, a key of another role 403.
 func (s *Server) authenticate(r *http.Request, a Auth) (Principal, error) {
 	if a.public {
-		return Principal{}, nil
+		return Principal{addr: clientAddr(r)}, nil
 	}
 	cred := bearer(r)
 	if cred == "" || len(cred) > 256 {

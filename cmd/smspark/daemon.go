@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,9 +20,11 @@ import (
 	"smspark/httpapi"
 	"smspark/outbox"
 	"smspark/password"
+	"smspark/payments"
 	"smspark/sessions"
 	"smspark/smpp"
 	"smspark/store"
+	"smspark/vouchers"
 )
 
 // Main is the engine daemon: the store, the session engine, the outbox
@@ -39,6 +43,7 @@ type Main struct {
 	Engine   *sessions.Engine
 	Sender   *outbox.Sender
 	Client   *smpp.Client // nil without SMSCs
+	Vouchers *vouchers.Service
 	HTTP     *httpapi.Server
 
 	mos *prometheus.CounterVec
@@ -100,13 +105,26 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		sub.client = m.Client
 	}
+	secret, err := payments.LoadSecret(m.DataDir)
+	if err != nil {
+		return m.fail(err)
+	}
+	provider := &payments.Provider{}
+	m.Vouchers, err = vouchers.New(vouchers.Options{Types: voucherTypes(m.Config), Store: db, Clock: m.Clock.Now,
+		Random: rand.Reader, Location: m.Config.Location, Payments: provider})
+	if err != nil {
+		return m.fail(err)
+	}
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.Config.Zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
-		Clock: m.Clock.Now, Location: m.Config.Location})
+		Clock: m.Clock.Now, Location: m.Config.Location,
+		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes()}})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
+	// The test provider's hosted payment page is this server.
+	provider.BaseURL = "http://" + m.HTTP.Addr()
 	return nil
 }
 

@@ -24,6 +24,8 @@ func NewRootCommand() *cobra.Command {
 		newServeCommand(),
 		newDemoCommand(),
 		newKeysCommand(),
+		newStatementsCommand(),
+		newPaymentsCommand(),
 		newVersionCommand(),
 	)
 	return root

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"smspark/payments"
+)
+
+func newPaymentsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "payments",
+		Short: "The built-in test payment provider",
+	}
+	var server, dataDir, order, result, method, reference string
+	simulate := &cobra.Command{
+		Use:   "simulate --server URL --data DIR --order ID --result paid|failed",
+		Short: "Send the provider's signed callback for an order, as if the citizen paid (or failed)",
+		Long: `Signs a payment callback with the data directory's provider secret
+(payment.secret, created by smspark serve) and posts it to the running
+engine's /v1/payments/callback.`,
+		Example: "  smspark payments simulate --server http://127.0.0.1:8080 --data /var/lib/smspark --order OAB12CD34EF --result paid",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if result != "paid" && result != "failed" {
+				return fmt.Errorf("--result must be paid or failed")
+			}
+			secret, err := payments.LoadSecret(dataDir)
+			if err != nil {
+				return err
+			}
+			c, err := payments.NewCallback(order, reference, result, method, time.Now())
+			if err != nil {
+				return err
+			}
+			body, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodPost, strings.TrimRight(server, "/")+"/v1/payments/callback", bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(payments.SignatureHeader, payments.Sign(secret, body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			fmt.Fprintln(cmd.OutOrStdout(), strings.TrimSpace(string(out)))
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("callback refused: %s", resp.Status)
+			}
+			return nil
+		},
+	}
+	f := simulate.Flags()
+	f.StringVar(&server, "server", "http://127.0.0.1:8080", "the engine's HTTP address")
+	f.StringVar(&dataDir, "data", "", "the engine's data directory (for the provider secret)")
+	f.StringVar(&order, "order", "", "order id")
+	f.StringVar(&result, "result", "paid", "paid or failed")
+	f.StringVar(&method, "method", "bancontact", "payment method")
+	f.StringVar(&reference, "reference", "", "payment reference (default: the order's current one)")
+	for _, n := range []string{"data", "order", "result"} {
+		_ = simulate.MarkFlagRequired(n)
+	}
+	cmd.AddCommand(simulate)
+	return cmd
+}

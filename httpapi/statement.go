@@ -1,0 +1,88 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"smspark/billing"
+	"smspark/pdf"
+	"smspark/sessions"
+	"smspark/store"
+)
+
+// StatementRoutes registers the statements of Premium and Pro accounts:
+// a motorist's own account's, and any account's for the admin key.
+func StatementRoutes() func(*Server, *http.ServeMux) {
+	return func(s *Server, mux *http.ServeMux) {
+		s.route(mux, "GET /v1/me/statements/{month}", motorist, func(w http.ResponseWriter, r *http.Request) error {
+			a, ok := s.opts.Engine.AccountOf(PrincipalOf(r.Context()).Number)
+			if !ok {
+				return errNotFound("statements are for Premium and Pro accounts; this number has none")
+			}
+			return s.writeStatement(w, r, a)
+		})
+		s.route(mux, "GET /v1/accounts/{id}/statements/{month}", Roles("admin"), func(w http.ResponseWriter, r *http.Request) error {
+			a, err := s.opts.Engine.Account(r.PathValue("id"))
+			if err != nil {
+				return accountProblem(err)
+			}
+			return s.writeStatement(w, r, a)
+		})
+	}
+}
+
+// BuildStatement builds an account's statement for a month ("2026-11")
+// from the sessions in the store. Returns billing.ErrBadMonth (wrapped).
+func (s *Server) BuildStatement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
+	from, to, err := billing.MonthRange(month, s.opts.Location)
+	if err != nil {
+		return billing.Statement{}, err
+	}
+	list, err := s.opts.Store.Sessions(ctx, store.SessionFilter{Account: a.ID, From: from, To: to})
+	if err != nil {
+		return billing.Statement{}, err
+	}
+	return billing.NewStatement(a, month, list, s.zoneName, s.opts.Location)
+}
+
+func (s *Server) zoneName(code string) string {
+	if s.opts.Zones != nil {
+		if z, ok := s.opts.Zones(code); ok {
+			return z.Name
+		}
+	}
+	return ""
+}
+
+func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessions.Account) error {
+	st, err := s.BuildStatement(r.Context(), a, r.PathValue("month"))
+	if errors.Is(err, billing.ErrBadMonth) {
+		return errBadRequest("month: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	switch format := r.URL.Query().Get("format"); format {
+	case "", "json":
+		w.Header().Set("Content-Type", "application/json")
+		return st.WriteJSON(w)
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		return st.WriteCSV(w)
+	case "pdf":
+		lang := r.URL.Query().Get("lang")
+		if lang == "" {
+			lang = "nl"
+		}
+		switch lang {
+		case "nl", "fr", "de", "en":
+		default:
+			return errBadRequest("lang: nl, fr, de or en")
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		return pdf.Statement(w, st, lang)
+	default:
+		return errBadRequest("format: json, csv or pdf")
+	}
+}
