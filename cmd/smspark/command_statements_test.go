@@ -20,7 +20,7 @@ func TestStatementsGenerate(t *testing.T) {
 	acct := strings.TrimSpace(out)
 	for _, s := range []struct{ at, from, text string }{
 		{"2026-10-31T20:00:00+01:00", "+32475000001", "1021 1ABC123"}, // first use: free
-		{"2026-10-31T20:30:00+01:00", "+32475000001", "Q"},             // ended in October: not on November's
+		{"2026-10-31T20:30:00+01:00", "+32475000001", "Q"},            // ended in October: not on November's
 		{"2026-11-23T10:00:00+01:00", "+32475000001", "1021 1ABC123"},
 		{"2026-11-23T11:08:00+01:00", "+32475000001", "Q"}, // 283
 		{"2026-11-24T10:00:00+01:00", "+32475000002", "8500 2XYZ999"},
