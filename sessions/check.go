@@ -90,3 +90,14 @@ func (e *Engine) AccountOf(number string) (Account, bool) {
 	}
 	return cloneAccount(*a), true
 }
+
+// RunningByCity returns how many sessions run in each city.
+func (e *Engine) RunningByCity() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]int, len(e.runningByCity))
+	for c, n := range e.runningByCity {
+		out[c] = n
+	}
+	return out
+}

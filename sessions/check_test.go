@@ -2,7 +2,11 @@ package sessions_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	"smspark/config"
+	"smspark/tariffs"
 
 	"smspark/parser"
 	"smspark/sessions"
@@ -89,3 +93,47 @@ func TestWebCommands(t *testing.T) {
 }
 
 func storeFilterTo(n string) store.MessageFilter { return store.MessageFilter{To: n} }
+
+func TestReconfigure(t *testing.T) {
+	h := newHarness(t)
+	h.spend(alice, "proximus")
+	h.sms("2026-11-23 10:00", alice, "proximus", "1021 1ABC123")
+	cfg := config.Default()
+	cities := slices.Clone(cfg.Cities)
+	// Brussels doubles the rate of zone 1021.
+	for i, c := range cities {
+		if c.Name != "Brussels" {
+			continue
+		}
+		c.Zones = slices.Clone(c.Zones)
+		for j := range c.Zones {
+			if c.Zones[j].Code == "1021" {
+				c.Zones[j].Tariff.RatePerHour = 500
+			}
+		}
+		cities[i] = c
+	}
+	ops := map[string]sessions.Operator{}
+	for name, op := range cfg.Operators {
+		ops[name] = sessions.Operator{Name: name, Billing: op.OperatorBilling, MonthlyLimit: op.MobilePaymentLimit}
+	}
+	if err := h.eng.Reconfigure(cities, ops); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.sms("2026-11-23 11:08", alice, "proximus", "Q"); r.Sessions[0].CostCents != 567 {
+		t.Fatalf("after the reload: %d cents, want 68 × 500 / 60 = 567", r.Sessions[0].CostCents)
+	}
+	// A configuration without zone 1021 is refused while a session runs there.
+	if r := h.sms("2026-11-23 12:00", alice, "proximus", "1021 1ABC123"); r.Outcome != sessions.Started {
+		t.Fatalf("start after the reload: %s", r.Outcome)
+	}
+	var without []tariffs.City
+	for _, c := range cfg.Cities {
+		if c.Name != "Brussels" {
+			without = append(without, c)
+		}
+	}
+	if err := h.eng.Reconfigure(without, ops); err == nil {
+		t.Fatal("a configuration that drops a zone with running sessions was accepted")
+	}
+}

@@ -163,6 +163,8 @@ type Engine struct {
 	// usedVouchers are codes used by this engine's commands, so that two
 	// activations of one code never both start a session.
 	usedVouchers map[string]bool
+	// runningByCity counts running sessions per city (for metrics).
+	runningByCity map[string]int
 
 	commit chan struct{} // held by the one goroutine committing
 	wake   chan struct{} // tells Run an earlier event was scheduled
@@ -254,6 +256,10 @@ func (e *Engine) reload(ctx context.Context) error {
 	e.seenFIFO = e.seenFIFO[:0]
 	e.recent = map[string][]Session{}
 	e.usedVouchers = map[string]bool{}
+	e.runningByCity = map[string]int{}
+	for _, r := range e.running {
+		e.runningByCity[r.City]++
+	}
 	e.recentFIFO = e.recentFIFO[:0]
 	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
 	if err != nil {
@@ -338,6 +344,9 @@ func (e *Engine) newID() uint64 {
 }
 
 func (e *Engine) addRunning(s *Session) {
+	if e.runningByCity != nil {
+		e.runningByCity[s.City]++
+	}
 	e.running[s.ID] = s
 	e.byPlate[s.Plate] = s.ID
 	e.byNumber[s.Number] = append(e.byNumber[s.Number], s.ID)
@@ -345,6 +354,9 @@ func (e *Engine) addRunning(s *Session) {
 }
 
 func (e *Engine) removeRunning(s *Session) {
+	if _, ok := e.running[s.ID]; ok {
+		e.runningByCity[s.City]--
+	}
 	delete(e.running, s.ID)
 	if e.byPlate[s.Plate] == s.ID {
 		delete(e.byPlate, s.Plate)

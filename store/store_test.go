@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -443,5 +444,49 @@ func TestAPIKeysIdempotencyNonces(t *testing.T) {
 	}
 	if fresh, _ := db.UseNonce(ctx, "n1", t0); fresh {
 		t.Fatal("a replayed nonce was fresh")
+	}
+}
+
+func TestRetentionAndCompact(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var ch sessions.Change
+	for i := range 3000 {
+		s := ended(running(uint64(i+1), "+32470000001", fmt.Sprintf("P%05d", i), "1021"), sessions.EndStop)
+		s.End = t0.AddDate(-3, 0, i%400) // some older than 24 months, some not
+		ch.Sessions = append(ch.Sessions, s)
+	}
+	ch.Sessions = append(ch.Sessions, running(9999, "+32470000002", "1KEEP01", "1021"))
+	ch.NextID = 10000
+	commit(t, db, ch)
+	cutoff := t0.AddDate(-2, 0, 0)
+	p, err := db.DeleteBefore(ctx, cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, _ := db.Sessions(ctx, store.SessionFilter{})
+	for _, s := range left {
+		if !s.Running() && s.End.Before(cutoff) {
+			t.Fatalf("session %d ended %s survived", s.ID, s.End)
+		}
+	}
+	if p.Sessions == 0 || len(left)+p.Sessions != 3001 {
+		t.Fatalf("pruned %d, left %d", p.Sessions, len(left))
+	}
+	if err := db.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, after, err := store.Compact(dir)
+	if err != nil || after > before {
+		t.Fatalf("compact: %d -> %d, %v", before, after, err)
+	}
+	db2 := MustOpenAt(t, dir)
+	if st := load(t, db2); len(st.Running) != 1 || st.Running[0].Plate != "1KEEP01" {
+		t.Fatalf("after compact: %+v", st.Running)
 	}
 }

@@ -1,12 +1,22 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
 	"github.com/spf13/cobra"
+
+	"smspark/store"
 )
 
 func newServeCommand() *cobra.Command {
 	var configPath, dataDir, httpAddr string
 	var verbose bool
+	var retention int
 	cmd := &cobra.Command{
 		Use:   "serve [--config FILE] [--data DIR] [--http ADDR]",
 		Short: "Run the engine: bind to the SMSCs, answer every SMS, serve HTTP",
@@ -14,7 +24,10 @@ func newServeCommand() *cobra.Command {
 after making it durable, sends the replies through the durable outbox, ends
 sessions at their maximum duration, and serves /healthz, /readyz and
 /metrics. Flags override the configuration file. With no SMSC configured it
-still runs and says so. SIGINT or SIGTERM drain the windows and unbind.`,
+still runs and says so. SIGINT or SIGTERM drain the windows and unbind (a
+second one exits at once); SIGHUP reloads the tariffs and zones of the
+configuration file without dropping a bind. A second engine on the same data
+directory is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(configPath)
@@ -27,12 +40,33 @@ still runs and says so. SIGINT or SIGTERM drain the windows and unbind.`,
 			if httpAddr == "" {
 				httpAddr = cfg.HTTP.Listen
 			}
-			m := &Main{Config: cfg, DataDir: dataDir, HTTPAddr: httpAddr, Logger: newLogger(cmd.ErrOrStderr(), verbose)}
+			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr,
+				Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
 			if err := m.Open(cmd.Context()); err != nil {
+				if errors.Is(err, store.ErrLocked) {
+					return fmt.Errorf("another smspark is running on %s: %w", dataDir, err)
+				}
 				return err
 			}
 			defer m.Close()
-			return m.Run(cmd.Context())
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
+			go func() {
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-hup:
+						if err := m.Reload(); err != nil {
+							m.Logger.Error().Err(err).Msg("configuration not reloaded; the previous one stays in force")
+						}
+					}
+				}
+			}()
+			return m.Run(ctx)
 		},
 	}
 	f := cmd.Flags()
@@ -40,5 +74,6 @@ still runs and says so. SIGINT or SIGTERM drain the windows and unbind.`,
 	f.StringVar(&dataDir, "data", "", "data directory (default: the configuration's data_dir)")
 	f.StringVar(&httpAddr, "http", "", "HTTP listen address (default: the configuration's http.listen)")
 	f.BoolVar(&verbose, "verbose", false, "debug logs")
+	f.IntVar(&retention, "retention-months", 24, "remove ended sessions, MO journal and sent messages older than this from the live store (0: keep)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,10 +32,15 @@ import (
 // sender, the SMPP binds and the HTTP server, wired together. Open it,
 // Run it, Close it; end-to-end tests run it in-process.
 type Main struct {
-	Config   *config.Config
-	DataDir  string
-	HTTPAddr string
-	Logger   zerolog.Logger
+	Config *config.Config
+	// ConfigPath is the file Reload reads ("" for the embedded default).
+	ConfigPath string
+	DataDir    string
+	HTTPAddr   string
+	Logger     zerolog.Logger
+	// RetentionMonths: ended sessions older than this are removed from the
+	// live store (0: kept for ever).
+	RetentionMonths int
 	// Clock defaults to the wall clock.
 	Clock sessions.Clock
 
@@ -47,6 +53,7 @@ type Main struct {
 	HTTP     *httpapi.Server
 
 	mos *prometheus.CounterVec
+	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
 }
 
 // submitter lets the sender exist before the client it submits through.
@@ -82,12 +89,15 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return m.fail(err)
 	}
+	m.cfg.Store(m.Config)
 	opts := engineOptions(m.Config, db, m.Clock)
+	opts.Store = timedStore{DB: db, latency: newCommitHistogram(m.Registry)}
 	numbers := opts.Numbers
 	opts.Sender = m.Sender
 	if m.Engine, err = sessions.New(ctx, opts); err != nil {
 		return m.fail(err)
 	}
+	m.Registry.MustRegister(newRunningCollector(m.Engine))
 	if len(m.Config.SMSCs) > 0 {
 		m.Client, err = smpp.NewClient(smpp.ClientOptions{
 			SMSCs:      smscs(m.Config.SMSCs),
@@ -117,7 +127,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
-		Zones: m.Config.Zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
+		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
 		Clock: m.Clock.Now, Location: m.Config.Location,
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes()}})
 	if err := m.HTTP.Listen(); err != nil {
@@ -140,6 +150,7 @@ func (m *Main) Run(ctx context.Context) error {
 	g.Go(func() error { return m.Engine.Run(ctx) })
 	g.Go(func() error { return m.Sender.Run(ctx) })
 	g.Go(func() error { return m.HTTP.Run(ctx) })
+	g.Go(func() error { return m.retain(ctx) })
 	if m.Client != nil {
 		g.Go(func() error { return m.Client.Run(ctx) })
 	} else {

@@ -11,8 +11,20 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The first SIGINT or SIGTERM stops gracefully (the binds drain their
+	// windows and unbind); a second one exits at once.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "smspark: stopping (again to exit at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "smspark: exiting at once")
+		os.Exit(130)
+	}()
 	cmd := NewRootCommand()
 	if err := cmd.ExecuteContext(ctx); err != nil {
 		var ex exitError

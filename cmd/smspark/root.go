@@ -26,6 +26,7 @@ func NewRootCommand() *cobra.Command {
 		newKeysCommand(),
 		newStatementsCommand(),
 		newPaymentsCommand(),
+		newCompactCommand(),
 		newVersionCommand(),
 	)
 	return root

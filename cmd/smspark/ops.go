@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"smspark/config"
+	"smspark/sessions"
+	"smspark/store"
+	"smspark/tariffs"
+)
+
+// timedStore measures the engine's commits: one per group of commands.
+type timedStore struct {
+	*store.DB
+	latency prometheus.Histogram
+}
+
+func (t timedStore) Commit(ctx context.Context, c []sessions.Change) error {
+	start := time.Now()
+	err := t.DB.Commit(ctx, c)
+	t.latency.Observe(time.Since(start).Seconds())
+	return err
+}
+
+func newCommitHistogram(reg prometheus.Registerer) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "smspark_store_commit_seconds",
+		Help:    "Duration of the engine's store commits (one transaction and fsync for a group of commands).",
+		Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
+	})
+	reg.MustRegister(h)
+	return h
+}
+
+// runningCollector exports the running sessions per city at each scrape.
+type runningCollector struct {
+	engine *sessions.Engine
+	desc   *prometheus.Desc
+}
+
+func newRunningCollector(e *sessions.Engine) *runningCollector {
+	return &runningCollector{engine: e, desc: prometheus.NewDesc("smspark_sessions_running",
+		"Parking sessions running now, by city.", []string{"city"}, nil)}
+}
+
+func (c *runningCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *runningCollector) Collect(ch chan<- prometheus.Metric) {
+	for city, n := range c.engine.RunningByCity() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), city)
+	}
+}
+
+// config returns the configuration in force (it changes on reload).
+func (m *Main) config() *config.Config { return m.cfg.Load() }
+
+// zone looks a zone up in the configuration in force.
+func (m *Main) zone(code string) (tariffs.Zone, bool) { return m.config().Zone(code) }
+
+// Reload reads the configuration file again and applies its tariffs,
+// zones and operators without a restart and without touching the binds.
+// The SMSC list, listen addresses and data directory need a restart.
+func (m *Main) Reload() error {
+	cfg, err := loadConfig(m.ConfigPath)
+	if err != nil {
+		return err
+	}
+	ops := engineOptions(cfg, m.DB, m.Clock).Operators
+	if err := m.Engine.Reconfigure(cfg.Cities, ops); err != nil {
+		return err
+	}
+	cfg.SMSCs = m.config().SMSCs
+	m.cfg.Store(cfg)
+	m.Logger.Info().Str("config", m.ConfigPath).Msg("configuration reloaded")
+	return nil
+}
+
+// retain removes, once a day, ended sessions, MO journal entries and sent
+// messages older than RetentionMonths (their statements long closed).
+func (m *Main) retain(ctx context.Context) error {
+	if m.RetentionMonths <= 0 {
+		return nil
+	}
+	for {
+		cutoff := m.Clock.Now().AddDate(0, -m.RetentionMonths, 0)
+		p, err := m.DB.DeleteBefore(ctx, cutoff)
+		if err != nil && ctx.Err() == nil {
+			m.Logger.Error().Err(err).Msg("retention failed; trying again tomorrow")
+		} else if p.Sessions+p.Journal+p.Messages > 0 {
+			m.Logger.Info().Int("sessions", p.Sessions).Int("journal", p.Journal).Int("messages", p.Messages).
+				Time("before", cutoff).Msg("retention: old records removed")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(24 * time.Hour):
+		}
+	}
+}
