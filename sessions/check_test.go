@@ -2,6 +2,7 @@ package sessions_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -135,5 +136,26 @@ func TestReconfigure(t *testing.T) {
 	}
 	if err := h.eng.Reconfigure(without, ops); err == nil {
 		t.Fatal("a configuration that drops a zone with running sessions was accepted")
+	}
+}
+
+func TestAdminStop(t *testing.T) {
+	h := newHarness(t)
+	h.spend(alice, "proximus")
+	h.sms("2026-11-23 10:00", alice, "proximus", "1021 1ABC123")
+	h.clock.Set(at(t, "2026-11-23 11:08"))
+	s, err := h.eng.AdminStop(context.Background(), 0, "1ABC123")
+	if err != nil || s.EndReason != sessions.EndAdmin || s.CostCents != 283 {
+		t.Fatalf("%+v %v", s, err)
+	}
+	msgs, _ := h.db.Messages(context.Background(), store.MessageFilter{To: alice})
+	if last := msgs[len(msgs)-1]; last.Outcome != sessions.Stopped || last.Source != "4411" {
+		t.Fatalf("the motorist was not told: %+v", last)
+	}
+	if _, err := h.eng.AdminStop(context.Background(), 0, "1ABC123"); !errors.Is(err, sessions.ErrNoSuchSession) {
+		t.Fatalf("stopping again: %v", err)
+	}
+	if got := h.eng.Running("", "", "", 0); len(got) != 0 {
+		t.Fatalf("running: %+v", got)
 	}
 }

@@ -1,0 +1,66 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrNoSuchSession is returned when no running session matches.
+var ErrNoSuchSession = errors.New("no such running session")
+
+// AdminStop ends a running session for the operator (end reason admin),
+// found by its ID or, when id is 0, by its plate. The motorist gets the
+// usual stopped SMS (unless confirmations are off). Returns the ended
+// session, ErrNoSuchSession, or an ErrStore failure.
+func (e *Engine) AdminStop(ctx context.Context, id uint64, plate string) (Session, error) {
+	if err := ctx.Err(); err != nil {
+		return Session{}, err
+	}
+	e.mu.Lock()
+	if e.broken != nil {
+		e.mu.Unlock()
+		return Session{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
+	}
+	now := e.opts.Clock.Now()
+	t := &txn{now: now}
+	e.expire(t, now)
+	if id == 0 {
+		id = e.byPlate[plate]
+	}
+	s, ok := e.running[id]
+	if !ok {
+		e.mu.Unlock()
+		return Session{}, fmt.Errorf("%w: id %d plate %q", ErrNoSuchSession, id, plate)
+	}
+	ended := e.end(t, s, now, EndAdmin)
+	st := e.settingsAfter(t, ended.Number)
+	t.lang = e.language(st, ended.City)
+	t.notice = Notice{Outcome: Stopped, Plate: ended.Plate, Zone: ended.Zone, ZoneName: e.zones[ended.Zone].Name,
+		Start: ended.Start, End: ended.End, CostCents: ended.CostCents, Free: ended.Free}
+	e.replyTo(t, ended.Number, ended.Operator, st)
+	p := e.enqueue(t.change)
+	e.mu.Unlock()
+	if err := e.durable(ctx, p); err != nil {
+		return Session{}, err
+	}
+	e.hand(t.change.Messages, nil)
+	return ended, nil
+}
+
+// Running returns the running sessions that match: by number, plate or
+// zone ("" matches all), at most limit (0: all).
+func (e *Engine) Running(number, plate, zone string, limit int) []Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Session
+	for _, s := range e.running {
+		if (number == "" || s.Number == number) && (plate == "" || s.Plate == plate) && (zone == "" || s.Zone == zone) {
+			out = append(out, *s)
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+		}
+	}
+	return out
+}
