@@ -19,6 +19,8 @@ type Validity struct {
 	// Recent are the plate's sessions, in any zone, that ended within
 	// RecentWindow before At: a motorist who stopped a moment ago.
 	Recent []Session
+	// Permit is set when a permit makes the plate valid in the zone.
+	Permit *PermitInfo
 }
 
 // Check tells whether plate (normalised) may park in zone at time at: a
@@ -26,6 +28,11 @@ type Validity struct {
 // only, so wardens' lookups cost no I/O.
 func (e *Engine) Check(plate, zone string, at time.Time) Validity {
 	v := Validity{Plate: plate, Zone: zone, At: at}
+	if e.opts.Permits != nil {
+		if p, ok := e.opts.Permits.Permit(plate, zone, at); ok {
+			v.Valid, v.Permit = true, &p
+		}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.forgetRecent(e.opts.Clock.Now())

@@ -159,3 +159,5 @@ func TestAdminStop(t *testing.T) {
 		t.Fatalf("running: %+v", got)
 	}
 }
+
+func storeFilterPlate(p string) store.SessionFilter { return store.SessionFilter{Plate: p} }

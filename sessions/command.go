@@ -412,14 +412,22 @@ func (e *Engine) cost(s Session, end time.Time) int64 {
 	if s.Free || s.Voucher != "" {
 		return 0
 	}
-	z, ok := e.zones[s.Zone]
-	if !ok {
+	var c int64
+	switch z, ok := e.zones[s.Zone]; {
+	case s.DayTicket:
+		c = s.DayPriceCents
+	case !ok:
 		return s.CostCents
+	default:
+		if end.After(s.Until) {
+			end = s.Until
+		}
+		c = z.Tariff.Cost(s.Start, end)
 	}
-	if end.After(s.Until) {
-		end = s.Until
+	if s.ReducedPercent > 0 {
+		c = tariffs.RoundHalfUp(c*int64(s.ReducedPercent), 100)
 	}
-	return z.Tariff.Cost(s.Start, end)
+	return c
 }
 
 func (e *Engine) line(s Session, now time.Time) SessionLine {
@@ -514,12 +522,35 @@ func (e *Engine) start(t *txn, mo MO, number string, st Settings, cmd parser.Com
 		t.notice.Outcome = NoPlate
 		return
 	}
+	if e.opts.Permits != nil {
+		if _, ok := e.opts.Permits.Permit(plate, z.Code, at); ok {
+			t.notice = Notice{Outcome: PermitHolder, Plate: plate, Zone: z.Code, ZoneName: z.Name}
+			return
+		}
+	}
+	day := cmd.Kind == parser.DayTicket
+	var dayEnd time.Time
+	if day {
+		if z.Tariff.DayPrice <= 0 {
+			// The zone sells no day tickets: nothing is started.
+			t.notice.Outcome = UnknownCommand
+			return
+		}
+		var charging bool
+		if dayEnd, charging = z.Tariff.DayEnd(at); !charging {
+			day = false // no charging left today: an ordinary (free) start
+		}
+	}
 	acctID := e.numberOf[number]
 	var replaced []*Session
 	if id, ok := e.byPlate[plate]; ok {
 		s := e.running[id]
 		if !e.owns(number, s) {
 			t.notice.Outcome, t.notice.Plate = PlateTaken, plate
+			return
+		}
+		if s.Zone == z.Code && day && !s.DayTicket && s.Voucher == "" {
+			e.convertToDayTicket(t, s, z, dayEnd)
 			return
 		}
 		if s.Zone == z.Code {
@@ -571,6 +602,12 @@ func (e *Engine) start(t *txn, mo MO, number string, st Settings, cmd parser.Com
 		TransactionCents: transactionCents(mo.Channel),
 		Free:             free,
 	}
+	if g, ok := e.grantFor(z.City, number, acctID, at); ok {
+		s.ReducedPercent, s.Grant = g.Percent, g.ID
+	}
+	if day {
+		s.DayTicket, s.DayPriceCents, s.Until = true, z.Tariff.DayPrice, dayEnd
+	}
 	e.addRunning(s)
 	st = e.settingsAfter(t, number)
 	st.Parked, st.LastPlate, st.LastZone = true, plate, z.Code
@@ -581,6 +618,10 @@ func (e *Engine) start(t *txn, mo MO, number string, st Settings, cmd parser.Com
 	if endedLine != nil {
 		t.notice.Outcome = Replaced
 		t.notice.Ended = endedLine
+	}
+	if day {
+		t.notice = Notice{Outcome: DayTicketStarted, Plate: plate, Zone: z.Code, ZoneName: z.Name,
+			Start: s.Start, End: s.Until, CostCents: e.cost(*s, s.Until), Free: s.Free}
 	}
 }
 

@@ -92,6 +92,12 @@ type Options struct {
 	// Vouchers, if set, finds the vouchers motorists activate by SMS;
 	// without it every code is voucher_unknown.
 	Vouchers Vouchers
+	// Permits, if set, tells which plates hold a valid permit for a zone:
+	// a start for them answers permit_holder and starts nothing.
+	Permits Permits
+	// ReducedTariffs are the cities that grant a reduced tariff, with the
+	// share of the normal cost charged, in percent (Kortrijk: 25).
+	ReducedTariffs map[string]int
 	// RedeliveryWindow is how long an MO's key is remembered to recognise
 	// its redelivery (default 15 minutes).
 	RedeliveryWindow time.Duration
@@ -165,6 +171,7 @@ type Engine struct {
 	usedVouchers map[string]bool
 	// runningByCity counts running sessions per city (for metrics).
 	runningByCity map[string]int
+	grants        []Grant // reduced-tariff grants
 
 	commit chan struct{} // held by the one goroutine committing
 	wake   chan struct{} // tells Run an earlier event was scheduled
@@ -256,6 +263,7 @@ func (e *Engine) reload(ctx context.Context) error {
 	e.seenFIFO = e.seenFIFO[:0]
 	e.recent = map[string][]Session{}
 	e.usedVouchers = map[string]bool{}
+	e.grants = append([]Grant(nil), st.Grants...)
 	e.runningByCity = map[string]int{}
 	for _, r := range e.running {
 		e.runningByCity[r.City]++

@@ -123,6 +123,13 @@ func (h *harness) open() {
 		Hasher:  password.Bcrypt{Cost: bcrypt.MinCost},
 		Random:  rand.Reader,
 		Sender:  h.sender,
+		ReducedTariffs: func() map[string]int {
+			m := map[string]int{}
+			for _, r := range cfg.ReducedTariffs {
+				m[r.City] = r.Percent
+			}
+			return m
+		}(),
 	})
 	if err != nil {
 		h.tb.Fatal(err)

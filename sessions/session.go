@@ -53,6 +53,14 @@ type Session struct {
 	Free     bool   `json:"free_first_use,omitempty"`
 	Reminded bool   `json:"reminded,omitempty"` // session_ending was sent
 	Voucher  string `json:"voucher,omitempty"`
+	// DayTicket marks a day ticket: it costs DayPriceCents, whatever its
+	// length, and ends with the day's charging time.
+	DayTicket     bool  `json:"day_ticket,omitempty"`
+	DayPriceCents int64 `json:"day_price_cents,omitempty"`
+	// ReducedPercent, when set, is the share of the normal cost charged
+	// under a city's reduced tariff (e.g. 25), and Grant the grant's ID.
+	ReducedPercent int    `json:"reduced_percent,omitempty"`
+	Grant          string `json:"grant,omitempty"`
 }
 
 // Running reports whether the session has not ended.
@@ -181,6 +189,8 @@ type Change struct {
 	Journal []JournalEntry
 	// VoucherUses mark vouchers used by the sessions they started.
 	VoucherUses []VoucherUse
+	// Grants are put by ID.
+	Grants []Grant
 	// NextID is the next free ID for sessions and messages.
 	NextID uint64
 }
@@ -194,6 +204,8 @@ type State struct {
 	// Journal holds the MOs received since the time Load was asked for,
 	// to recognise redeliveries after a restart.
 	Journal []JournalEntry
+	// Grants are the reduced-tariff grants.
+	Grants []Grant
 }
 
 // VoucherInfo is what the engine needs to know of a parking voucher.
@@ -211,4 +223,30 @@ type VoucherUse struct {
 	Plate   string    `json:"plate"`
 	Session uint64    `json:"session"`
 	At      time.Time `json:"at"`
+}
+
+// Grant is a reduced tariff a city's counter grants to a number or an
+// account for a period (SPEC §6b): sessions in that city cost Percent of
+// their normal cost. Who granted it and why are kept.
+type Grant struct {
+	ID        string    `json:"id"`
+	City      string    `json:"city"`
+	Number    string    `json:"number,omitempty"`  // E.164, or
+	Account   string    `json:"account,omitempty"` // an account ID
+	Percent   int       `json:"percent"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	GrantedBy string    `json:"granted_by"`
+	Reason    string    `json:"reason"`
+	Created   time.Time `json:"created"`
+	Revoked   bool      `json:"revoked,omitempty"`
+}
+
+// Covers reports whether the grant applies to a number (of an account)
+// in a city at a time.
+func (g Grant) Covers(city, number, account string, at time.Time) bool {
+	if g.Revoked || g.City != city || at.Before(g.From) || !at.Before(g.To) {
+		return false
+	}
+	return (g.Number != "" && g.Number == number) || (g.Account != "" && g.Account == account)
 }

@@ -88,6 +88,11 @@ func (b *buckets) apply(c sessions.Change) error {
 			return err
 		}
 	}
+	for _, g := range c.Grants {
+		if err := put(b.grants, "grant", []byte(g.ID), g); err != nil {
+			return err
+		}
+	}
 	for _, u := range c.VoucherUses {
 		v, err := b.voucher(u.Code)
 		if err != nil {
@@ -179,6 +184,14 @@ func (db *DB) Load(ctx context.Context) (sessions.State, error) {
 			st.Accounts = append(st.Accounts, a)
 			return err
 		}); err != nil {
+			return err
+		}
+		err = b.grants.ForEach(func(k, v []byte) error {
+			g, err := decode[sessions.Grant]("grant", k, v)
+			st.Grants = append(st.Grants, g)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		st.NextID, err = b.loadNextID()

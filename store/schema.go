@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 4
+const CurrentSchema = 5
 
 // Bucket and key names.
 const (
@@ -28,6 +28,7 @@ const (
 	bucketVouchers       = "vouchers"    // v4: code -> voucher
 	bucketOrders         = "orders"      // v4: order ID -> voucher order
 	bucketOrderIndex     = "order_index" // v4: city, address key, year, order ID -> nothing
+	bucketGrants         = "grants"      // v5: reduced-tariff grants by ID
 
 	keySchema = "schema"
 	keyNextID = "next_id"
@@ -37,7 +38,8 @@ const (
 func bucketNames() []string {
 	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
 		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
-		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex}
+		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex,
+		bucketGrants}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -59,6 +61,7 @@ func migrations() []migration {
 		1: {"v1 -> v2: MO journal, SMSC message ids, MO parts", createMissingBuckets},
 		2: {"v2 -> v3: API keys, idempotency, payment nonces", createMissingBuckets},
 		3: {"v3 -> v4: vouchers, orders, order index", createMissingBuckets},
+		4: {"v4 -> v5: reduced-tariff grants", createMissingBuckets},
 	}
 }
 
@@ -204,6 +207,7 @@ type buckets struct {
 	vouchers       *bolt.Bucket
 	orders         *bolt.Bucket
 	orderIndex     *bolt.Bucket
+	grants         *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -237,6 +241,7 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketVouchers, &b.vouchers},
 		{bucketOrders, &b.orders},
 		{bucketOrderIndex, &b.orderIndex},
+		{bucketGrants, &b.grants},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

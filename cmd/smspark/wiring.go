@@ -56,7 +56,17 @@ func engineOptions(cfg *config.Config, db *store.DB, clock sessions.Clock) sessi
 		Hasher:          password.Bcrypt{},
 		Random:          rand.Reader,
 		Vouchers:        voucherLookup{db},
+		ReducedTariffs:  reducedTariffs(cfg),
 	}
+}
+
+// reducedTariffs maps the cities' reduced tariffs (percent of the rate).
+func reducedTariffs(cfg *config.Config) map[string]int {
+	out := map[string]int{}
+	for _, r := range cfg.ReducedTariffs {
+		out[r.City] = r.Percent
+	}
+	return out
 }
 
 // voucherLookup lets the engine find vouchers in the store.

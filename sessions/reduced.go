@@ -1,0 +1,91 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Errors of reduced-tariff grants.
+var (
+	ErrNoReducedTariff = errors.New("the city grants no reduced tariff")
+	ErrBadGrant        = errors.New("invalid grant")
+	ErrGrantNotFound   = errors.New("grant not found")
+)
+
+// GrantReduced records a reduced tariff a city's counter grants to a
+// number or an account from from to to (exclusive), with who granted it
+// and why; sessions started in that city in that period cost the city's
+// percentage of their normal cost. Returns ErrNoReducedTariff, ErrBadGrant
+// (a number and an account both or neither, no reason, no granter, an
+// empty period), ErrBadNumber, ErrAccountNotFound, or an ErrStore failure.
+func (e *Engine) GrantReduced(ctx context.Context, g Grant) (Grant, error) {
+	pct, ok := e.opts.ReducedTariffs[g.City]
+	if !ok || pct <= 0 {
+		return Grant{}, fmt.Errorf("%w: %q", ErrNoReducedTariff, g.City)
+	}
+	switch {
+	case (g.Number == "") == (g.Account == ""):
+		return Grant{}, fmt.Errorf("%w: a number or an account, not both", ErrBadGrant)
+	case g.GrantedBy == "" || g.Reason == "":
+		return Grant{}, fmt.Errorf("%w: who grants it and why are required", ErrBadGrant)
+	case !g.To.After(g.From):
+		return Grant{}, fmt.Errorf("%w: the period ends before it starts", ErrBadGrant)
+	}
+	if g.Number != "" {
+		n, err := e.opts.Numbers.Normalize(g.Number)
+		if err != nil {
+			return Grant{}, fmt.Errorf("%w: %w", ErrBadNumber, err)
+		}
+		g.Number = n
+	}
+	id, err := randomString(e.opts.Random, accountAlphabet, 8)
+	if err != nil {
+		return Grant{}, err
+	}
+	g.ID, g.Percent, g.Created = "G"+id, pct, e.opts.Clock.Now()
+	e.mu.Lock()
+	if g.Account != "" {
+		if _, ok := e.accounts[g.Account]; !ok {
+			e.mu.Unlock()
+			return Grant{}, fmt.Errorf("%w: %s", ErrAccountNotFound, g.Account)
+		}
+	}
+	e.grants = append(e.grants, g)
+	p := e.enqueue(Change{Grants: []Grant{g}})
+	e.mu.Unlock()
+	if err := e.durable(ctx, p); err != nil {
+		return Grant{}, err
+	}
+	return g, nil
+}
+
+// RevokeGrant ends a grant now (sessions already started keep it).
+// Returns ErrGrantNotFound or an ErrStore failure.
+func (e *Engine) RevokeGrant(ctx context.Context, id string) (Grant, error) {
+	e.mu.Lock()
+	for i, g := range e.grants {
+		if g.ID == id {
+			g.Revoked = true
+			e.grants[i] = g
+			p := e.enqueue(Change{Grants: []Grant{g}})
+			e.mu.Unlock()
+			return g, e.durable(ctx, p)
+		}
+	}
+	e.mu.Unlock()
+	return Grant{}, fmt.Errorf("%w: %s", ErrGrantNotFound, id)
+}
+
+// Grants returns the grants of a city ("" for all).
+func (e *Engine) Grants(city string) []Grant {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Grant
+	for _, g := range e.grants {
+		if city == "" || g.City == city {
+			out = append(out, g)
+		}
+	}
+	return out
+}
