@@ -82,6 +82,11 @@ type sessionJSON struct {
 	CostCents int64   `json:"cost_cents"`
 	Free      bool    `json:"free_first_use"`
 	Channel   string  `json:"channel"`
+	DayTicket bool    `json:"day_ticket,omitempty"`
+	Voucher   string  `json:"voucher,omitempty"`
+	// ReducedPercent is the share of the normal cost charged under a
+	// city's reduced tariff.
+	ReducedPercent int `json:"reduced_percent,omitempty"`
 }
 
 type messageJSON struct {
@@ -102,7 +107,8 @@ type dryRunOutput struct {
 func toSessionJSON(s sessions.Session, loc *time.Location) sessionJSON {
 	out := sessionJSON{ID: s.ID, Plate: s.Plate, Zone: s.Zone,
 		Start: s.Start.In(loc).Format(time.RFC3339), Until: s.Until.In(loc).Format(time.RFC3339),
-		CostCents: s.CostCents, Free: s.Free, Channel: string(s.Channel)}
+		CostCents: s.CostCents, Free: s.Free, Channel: string(s.Channel), DayTicket: s.DayTicket,
+		Voucher: s.Voucher, ReducedPercent: s.ReducedPercent}
 	if !s.Running() {
 		end, reason := s.End.In(loc).Format(time.RFC3339), string(s.EndReason)
 		out.End, out.EndReason = &end, &reason

@@ -279,3 +279,32 @@ func TestSMSBadConfigNamesTheLine(t *testing.T) {
 		t.Fatalf("validate: %v %s", err, out)
 	}
 }
+
+// TestSMSDayTicket: the D suffix through the dry run.
+func TestSMSDayTicket(t *testing.T) {
+	dir := t.TempDir()
+	sms(t, dir, "2026-11-01T10:00:00+01:00", "+32475000001", "proximus", "1021 9ZZZ999") // the free first use
+	sms(t, dir, "2026-11-01T10:01:00+01:00", "+32475000001", "proximus", "Q")
+	out, err := run(t, "sms", "--data", dir, "--at", "2026-11-23T10:00:00+01:00", "--from", "+32475000001", "1021 1ABC123 D", "--json")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	var r struct {
+		Outcome  string `json:"outcome"`
+		Sessions []struct {
+			Until     string `json:"until"`
+			DayTicket bool   `json:"day_ticket"`
+		} `json:"sessions"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Outcome != "day_ticket_started" || !r.Sessions[0].DayTicket ||
+		r.Sessions[0].Until != "2026-11-23T21:00:00+01:00" {
+		t.Fatalf("%v %s", err, out)
+	}
+	if r := sms(t, dir, "2026-11-23T22:00:00+01:00", "+32475000001", "proximus", "I"); len(r.Notices) != 1 {
+		t.Fatalf("expiry: %+v", r)
+	}
+	out, _ = run(t, "sessions", "list", "--data", dir, "--plate", "1ABC123", "--json")
+	if !strings.Contains(out, `"cost_cents": 1500`) {
+		t.Fatalf("day ticket cost: %s", out)
+	}
+}
