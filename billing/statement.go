@@ -84,6 +84,10 @@ type Line struct {
 	Free             bool // the number's free first use
 	EndReason        sessions.EndReason
 	Voucher          string // the voucher code the session was started with
+	// ReducedPercent is the share of the normal cost charged under a
+	// city's reduced tariff (0: none); DayTicket marks a day ticket.
+	ReducedPercent int
+	DayTicket      bool
 	// Note says, in English, what is special about the line: free first
 	// use, voucher, ended at the maximum duration; empty otherwise.
 	Note string
@@ -166,6 +170,8 @@ func NewStatement(acct sessions.Account, month string, ss []sessions.Session, zo
 			EndReason:        s.EndReason,
 			Voucher:          s.Voucher,
 			Note:             note(s),
+			ReducedPercent:   s.ReducedPercent,
+			DayTicket:        s.DayTicket,
 		}
 		l.Date = l.End.Format(time.DateOnly)
 		if zoneName != nil {
@@ -188,6 +194,12 @@ func note(s *sessions.Session) string {
 	}
 	if s.Voucher != "" {
 		parts = append(parts, "voucher "+s.Voucher)
+	}
+	if s.DayTicket {
+		parts = append(parts, "day ticket")
+	}
+	if s.ReducedPercent > 0 {
+		parts = append(parts, fmt.Sprintf("reduced tariff %d%%", s.ReducedPercent))
 	}
 	switch s.EndReason {
 	case sessions.EndMaxDuration:

@@ -238,6 +238,12 @@ func statementRow(t *texts, l billing.Line) []string {
 	if l.Voucher != "" || l.Channel == sessions.ChannelVoucher {
 		notes = append(notes, t.noteVoucher)
 	}
+	if l.DayTicket {
+		notes = append(notes, t.noteDay)
+	}
+	if l.ReducedPercent > 0 {
+		notes = append(notes, fmt.Sprintf(t.noteReduced, l.ReducedPercent))
+	}
 	switch l.EndReason {
 	case sessions.EndMaxDuration:
 		notes = append(notes, t.noteMax)

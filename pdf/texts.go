@@ -25,6 +25,7 @@ type texts struct {
 	// threshold (twice) and the fee; onlineFee for the fee and the total.
 	payRules, onlineFee                                    string
 	noteFree, noteVoucher, noteMax, noteReplaced, noteDesk string
+	noteDay, noteReduced                                   string // noteReduced has a %d for the percentage
 
 	// Voucher letter.
 	subject                   string // %s: the voucher type
@@ -64,6 +65,7 @@ func textsFor(lang string) (*texts, error) {
 				"Online betalen via uw account (Visa, Mastercard, Bancontact, …) is kosteloos vanaf %s; onder %s komt er %s bij.",
 			onlineFee: "Betaalt u deze afrekening online, dan komt er %s bij: %s in totaal.",
 			noteFree:  "1e keer gratis", noteVoucher: "voucher", noteMax: "max. duur", noteReplaced: "vervangen", noteDesk: "helpdesk",
+			noteDay: "dagticket", noteReduced: "sociaal tarief %d%%",
 
 			subject:  "Uw parkeervouchers: %s",
 			greeting: "Beste %s,", greetingNoName: "Beste bewoner,",
@@ -104,6 +106,7 @@ func textsFor(lang string) (*texts, error) {
 				"Le paiement en ligne via votre compte (Visa, Mastercard, Bancontact, …) est gratuit à partir de %s ; en dessous de %s, %s s'ajoutent.",
 			onlineFee: "Si vous payez ce relevé en ligne, %s s'ajoutent : %s au total.",
 			noteFree:  "1re gratuite", noteVoucher: "voucher", noteMax: "durée max.", noteReplaced: "remplacée", noteDesk: "helpdesk",
+			noteDay: "ticket journalier", noteReduced: "tarif réduit %d %%",
 
 			subject:  "Vos vouchers de stationnement : %s",
 			greeting: "Bonjour %s,", greetingNoName: "Madame, Monsieur,",
@@ -148,6 +151,7 @@ func textsFor(lang string) (*texts, error) {
 				"Die Online-Zahlung über Ihr Konto (Visa, Mastercard, Bancontact, …) ist ab %s kostenlos; unter %s kommen %s hinzu.",
 			onlineFee: "Zahlen Sie diese Abrechnung online, kommen %s hinzu: insgesamt %s.",
 			noteFree:  "1. Mal gratis", noteVoucher: "Voucher", noteMax: "Höchstdauer", noteReplaced: "ersetzt", noteDesk: "Helpdesk",
+			noteDay: "Tagesticket", noteReduced: "Sozialtarif %d %%",
 
 			subject:  "Ihre Parkvoucher: %s",
 			greeting: "Guten Tag %s,", greetingNoName: "Sehr geehrte Damen und Herren,",
@@ -188,6 +192,7 @@ func textsFor(lang string) (*texts, error) {
 				"Paying online from your account (Visa, Mastercard, Bancontact, …) is free from %s; under %s, %s is added.",
 			onlineFee: "Paid online, this statement costs %s more: %s in all.",
 			noteFree:  "first use free", noteVoucher: "voucher", noteMax: "max. duration", noteReplaced: "replaced", noteDesk: "helpdesk",
+			noteDay: "day ticket", noteReduced: "reduced tariff %d%%",
 
 			subject:  "Your parking vouchers: %s",
 			greeting: "Dear %s,", greetingNoName: "Dear resident,",

@@ -129,7 +129,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
 		Clock: m.Clock.Now, Location: m.Config.Location,
-		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes()}})
+		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
+			httpapi.CounterRoutes(m.Engine)}})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}

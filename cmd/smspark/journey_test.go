@@ -203,3 +203,26 @@ func TestJourneyBrussels(t *testing.T) {
 		t.Fatalf("another city's key: %d", code)
 	}
 }
+
+// TestCounterHTTP: a city's counter grants reduced tariffs over HTTP, for
+// its own city only.
+func TestCounterHTTP(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
+	kortrijk, leuven := e.key("counter", "Kortrijk"), e.key("counter", "Leuven")
+	grant := map[string]any{"number": "+32475000001", "from": "2026-11-01", "to": "2026-12-31",
+		"granted_by": "counter / M. Claes", "reason": "UiTPAS kansentarief"}
+	code, g := e.api("POST", "/v1/cities/Kortrijk/reduced-tariffs", kortrijk, grant)
+	if code != 201 || g["percent"] != 25.0 || g["reason"] != "UiTPAS kansentarief" {
+		t.Fatalf("grant: %d %v", code, g)
+	}
+	if code, _ := e.api("POST", "/v1/cities/Kortrijk/reduced-tariffs", leuven, grant); code != 404 {
+		t.Fatalf("another city's counter: %d", code)
+	}
+	if code, list := e.api("GET", "/v1/cities/Kortrijk/reduced-tariffs", kortrijk, nil); code != 200 || len(list["grants"].([]any)) != 1 {
+		t.Fatalf("list: %d %v", code, list)
+	}
+	if code, p := e.api("POST", "/v1/cities/Brussels/reduced-tariffs", e.key("counter", "Brussels"), grant); code != 422 ||
+		p["type"] != "https://smspark.example/problems/no-reduced-tariff" {
+		t.Fatalf("Brussels: %d %v", code, p)
+	}
+}

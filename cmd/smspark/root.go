@@ -27,6 +27,8 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newReducedCommand(),
+		newMessagesCommand(),
 		newVersionCommand(),
 	)
 	return root
