@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -149,7 +150,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 				s.opts.Logger.Error().Interface("panic", v).Str("route", pattern).Msg("handler panicked")
 				s.writeProblem(rec, r, errors.New("panic"))
 			}
-			s.requests.WithLabelValues(pattern, http.StatusText(rec.status)).Inc()
+			s.requests.WithLabelValues(pattern, strconv.Itoa(rec.status)).Inc()
 			s.latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
 		}()
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)

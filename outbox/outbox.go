@@ -456,7 +456,7 @@ func (s *Sender) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
 			return err
 		}
 	}
-	s.receipts.WithLabelValues(m.Operator, r.State).Inc()
+	s.receipts.WithLabelValues(m.Operator, receiptState(r.State)).Inc()
 	switch {
 	case r.Delivered && m.Status != sessions.StatusFailed:
 		m.Status = sessions.StatusDelivered
@@ -465,6 +465,15 @@ func (s *Sender) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
 	}
 	s.record(m, false)
 	return nil
+}
+
+// receiptState bounds the receipt state label to the SMPP 3.4 states.
+func receiptState(s string) string {
+	switch s {
+	case "DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "ACCEPTD", "UNKNOWN", "REJECTD", "ENROUTE":
+		return s
+	}
+	return "OTHER"
 }
 
 // maxRecent is how many sent messages are kept in memory for their

@@ -12,32 +12,37 @@ import (
 
 func newAccountsCommand() *cobra.Command {
 	var dataDir, configPath string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "accounts",
-		Short: "Create and change Premium and Pro accounts",
+		Short: "Create and change Premium and Pro accounts (--data: a stopped engine's store; --server: a running engine)",
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&dataDir, "data", "", "data directory holding the store")
-	pf.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	_ = cmd.MarkPersistentFlagRequired("data")
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 
-	// withEngine runs f on an engine over the store in dataDir.
-	withEngine := func(cmd *cobra.Command, f func(*sessions.Engine) (sessions.Account, error)) error {
+	// withAccount runs f on an engine over the store in dataDir, or remote
+	// on the running engine of --server.
+	withAccount := func(cmd *cobra.Command, f func(*sessions.Engine) (sessions.Account, error),
+		remote func(*adminClient) (sessions.Account, error)) (sessions.Account, *time.Location, error) {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
-			return err
+			return sessions.Account{}, nil, err
 		}
-		eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
+		var a sessions.Account
+		if t.remote() {
+			a, err = remote(t.client())
+		} else {
+			a, err = localAccount(cmd.Context(), cfg, dataDir, f)
+		}
+		return a, cfg.Location, err
+	}
+	// withEngine is withAccount, then prints the account.
+	withEngine := func(cmd *cobra.Command, f func(*sessions.Engine) (sessions.Account, error),
+		remote func(*adminClient) (sessions.Account, error)) error {
+		a, loc, err := withAccount(cmd, f, remote)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		a, err := f(eng)
-		if err != nil {
-			return err
-		}
-		printAccount(cmd, a)
-		return nil
+		return outputAccount(cmd, a, asJSON, loc)
 	}
 
 	var pkg string
@@ -48,18 +53,14 @@ func newAccountsCommand() *cobra.Command {
 		Example: "  smspark accounts create --data /tmp/d --package premium --number +32475000001",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(configPath)
+			a, loc, err := withAccount(cmd, func(e *sessions.Engine) (sessions.Account, error) {
+				return e.CreateAccount(cmd.Context(), sessions.Package(pkg), numbers)
+			}, func(c *adminClient) (sessions.Account, error) { return c.createAccount(cmd.Context(), pkg, numbers) })
 			if err != nil {
 				return err
 			}
-			eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			a, err := eng.CreateAccount(cmd.Context(), sessions.Package(pkg), numbers)
-			if err != nil {
-				return err
+			if asJSON {
+				return outputAccount(cmd, a, true, loc)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), a.ID)
 			return nil
@@ -76,7 +77,8 @@ func newAccountsCommand() *cobra.Command {
 		Short: "Show an account",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) { return e.Account(id) })
+			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) { return e.Account(id) },
+				func(c *adminClient) (sessions.Account, error) { return c.account(cmd.Context(), id) })
 		},
 	}
 	add := &cobra.Command{
@@ -86,7 +88,7 @@ func newAccountsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
 				return e.AddNumber(cmd.Context(), id, number)
-			})
+			}, func(c *adminClient) (sessions.Account, error) { return c.addNumber(cmd.Context(), id, number) })
 		},
 	}
 	remove := &cobra.Command{
@@ -96,7 +98,7 @@ func newAccountsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
 				return e.RemoveNumber(cmd.Context(), id, number)
-			})
+			}, func(c *adminClient) (sessions.Account, error) { return c.removeNumber(cmd.Context(), id, number) })
 		},
 	}
 	setPkg := &cobra.Command{
@@ -106,7 +108,7 @@ func newAccountsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withEngine(cmd, func(e *sessions.Engine) (sessions.Account, error) {
 				return e.SetPackage(cmd.Context(), id, sessions.Package(pkg))
-			})
+			}, func(c *adminClient) (sessions.Account, error) { return c.setPackage(cmd.Context(), id, pkg) })
 		},
 	}
 	for _, c := range []*cobra.Command{show, add, remove, setPkg} {

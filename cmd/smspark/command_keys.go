@@ -2,15 +2,14 @@ package main
 
 import (
 	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"smspark/httpapi"
 	"smspark/store"
 )
 
@@ -19,13 +18,12 @@ var keyRoles = []string{"admin", "portal", "warden", "counter"}
 
 func newKeysCommand() *cobra.Command {
 	var dataDir, configPath string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "API keys for city portals, wardens, city counters and the operator",
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", "", "data directory holding the store")
-	cmd.PersistentFlags().StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	_ = cmd.MarkPersistentFlagRequired("data")
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 
 	var role, city, label string
 	create := &cobra.Command{
@@ -38,6 +36,13 @@ func newKeysCommand() *cobra.Command {
 			cfg, err := loadConfig(configPath)
 			if err != nil {
 				return err
+			}
+			if t.remote() {
+				k, err := t.client().createKey(cmd.Context(), role, city, label)
+				if err != nil {
+					return err
+				}
+				return outputNewKey(cmd, k, asJSON)
 			}
 			if !slices.Contains(keyRoles, role) {
 				return fmt.Errorf("--role must be one of %s", strings.Join(keyRoles, ", "))
@@ -55,7 +60,7 @@ func newKeysCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := store.Open(dataDir, store.Options{})
+			db, err := t.localStore()
 			if err != nil {
 				return err
 			}
@@ -63,8 +68,9 @@ func newKeysCommand() *cobra.Command {
 			if err := db.PutAPIKey(cmd.Context(), rec); err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), key)
-			return nil
+			k := httpapi.NewAdminKey(rec, cfg.Location)
+			k.Key = key
+			return outputNewKey(cmd, k, asJSON)
 		},
 	}
 	create.Flags().StringVar(&role, "role", "", "admin, portal, warden or counter")
@@ -77,21 +83,31 @@ func newKeysCommand() *cobra.Command {
 		Short: "List keys (never the keys themselves)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := store.Open(dataDir, store.Options{})
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			if t.remote() {
+				keys, err := t.client().keys(cmd.Context())
+				if err != nil {
+					return err
+				}
+				return outputKeys(cmd, keys, asJSON)
+			}
+			db, err := t.localStore()
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			keys, err := db.APIKeys(cmd.Context())
+			recs, err := db.APIKeys(cmd.Context())
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tROLE\tCITY\tCREATED\tLABEL")
-			for _, k := range keys {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.City, k.Created.Format(time.DateOnly), k.Label)
+			keys := make([]httpapi.AdminKey, 0, len(recs))
+			for _, k := range recs {
+				keys = append(keys, httpapi.NewAdminKey(k, cfg.Location))
 			}
-			return w.Flush()
+			return outputKeys(cmd, keys, asJSON)
 		},
 	}
 	cmd.AddCommand(create, list)
@@ -100,12 +116,5 @@ func newKeysCommand() *cobra.Command {
 
 // newAPIKey draws a key (160 random bits) and its stored record.
 func newAPIKey(role, city, label string) (string, store.APIKey, error) {
-	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		return "", store.APIKey{}, err
-	}
-	secret := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	key := "sk_" + role + "_" + secret
-	id := "K" + strings.ToUpper(secret[:8])
-	return key, store.APIKey{ID: id, Hash: store.HashKey(key), Role: role, City: city, Label: label, Created: time.Now()}, nil
+	return httpapi.NewAPIKey(rand.Reader, role, city, label, time.Now())
 }

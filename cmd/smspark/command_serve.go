@@ -14,11 +14,11 @@ import (
 )
 
 func newServeCommand() *cobra.Command {
-	var configPath, dataDir, httpAddr string
+	var configPath, dataDir, httpAddr, adminAddr string
 	var verbose bool
 	var retention int
 	cmd := &cobra.Command{
-		Use:   "serve [--config FILE] [--data DIR] [--http ADDR]",
+		Use:   "serve [--config FILE] [--data DIR] [--http ADDR] [--admin ADDR]",
 		Short: "Run the engine: bind to the SMSCs, answer every SMS, serve HTTP",
 		Long: `The production daemon. It binds to every configured SMSC, answers each MO
 after making it durable, sends the replies through the durable outbox, ends
@@ -27,7 +27,13 @@ sessions at their maximum duration, and serves /healthz, /readyz and
 still runs and says so. SIGINT or SIGTERM drain the windows and unbind (a
 second one exits at once); SIGHUP reloads the tariffs and zones of the
 configuration file without dropping a bind. A second engine on the same data
-directory is refused.`,
+directory is refused.
+
+--admin is the admin endpoint that the admin commands' --server mode talks
+to (status, sessions, accounts, vouchers, statements, keys, backup, config
+reload): a separate listener, loopback by default. On a loopback address it
+needs no key; on any other every request needs an admin API key (smspark
+keys create --role admin). --admin "" turns it off.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(configPath)
@@ -40,7 +46,7 @@ directory is refused.`,
 			if httpAddr == "" {
 				httpAddr = cfg.HTTP.Listen
 			}
-			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr,
+			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr, AdminAddr: adminAddr,
 				Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
 			if err := m.Open(cmd.Context()); err != nil {
 				if errors.Is(err, store.ErrLocked) {
@@ -73,6 +79,7 @@ directory is refused.`,
 	f.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
 	f.StringVar(&dataDir, "data", "", "data directory (default: the configuration's data_dir)")
 	f.StringVar(&httpAddr, "http", "", "HTTP listen address (default: the configuration's http.listen)")
+	f.StringVar(&adminAddr, "admin", defaultAdminAddr, "admin endpoint listen address (\"\": none; not loopback: an admin key is required)")
 	f.BoolVar(&verbose, "verbose", false, "debug logs")
 	f.IntVar(&retention, "retention-months", 24, "remove ended sessions, MO journal and sent messages older than this from the live store (0: keep)")
 	return cmd

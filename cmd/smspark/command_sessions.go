@@ -17,18 +17,14 @@ func newSessionsCommand() *cobra.Command {
 	var dataDir, configPath string
 	cmd := &cobra.Command{
 		Use:   "sessions",
-		Short: "Look up parking sessions in the store",
+		Short: "Look up and stop parking sessions (--data: in a stopped engine's store; --server: in a running engine)",
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&dataDir, "data", "", "data directory holding the store")
-	pf.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	_ = cmd.MarkPersistentFlagRequired("data")
-
 	var (
 		f      store.SessionFilter
 		number string
 		asJSON bool
 	)
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 	list := &cobra.Command{
 		Use:     "list [--number N] [--plate P] [--zone Z] [--running]",
 		Short:   "List sessions, oldest first",
@@ -44,6 +40,13 @@ func newSessionsCommand() *cobra.Command {
 					return err
 				}
 			}
+			if t.remote() {
+				list, err := t.client().sessions(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				return outputSessions(cmd, list, asJSON, cfg.Location)
+			}
 			db, err := store.Open(dataDir, store.Options{})
 			if err != nil {
 				return err
@@ -53,15 +56,7 @@ func newSessionsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				out := make([]sessionJSON, 0, len(list))
-				for _, s := range list {
-					out = append(out, toSessionJSON(s, cfg.Location))
-				}
-				return writeJSON(cmd, out)
-			}
-			printSessions(cmd, list, cfg.Location)
-			return nil
+			return outputSessions(cmd, list, asJSON, cfg.Location)
 		},
 	}
 	lf := list.Flags()
@@ -70,7 +65,6 @@ func newSessionsCommand() *cobra.Command {
 	lf.StringVar(&f.Zone, "zone", "", "sessions in this zone")
 	lf.BoolVar(&f.Running, "running", false, "running sessions only")
 	lf.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
-	lf.BoolVar(&asJSON, "json", false, "JSON for scripts")
 
 	show := &cobra.Command{
 		Use:   "show ID",
@@ -85,12 +79,12 @@ func newSessionsCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("session id %q: %w", args[0], err)
 			}
-			db, err := store.Open(dataDir, store.Options{})
-			if err != nil {
-				return err
+			var s sessions.Session
+			if t.remote() {
+				s, err = t.client().session(cmd.Context(), id)
+			} else {
+				s, err = localSession(cmd.Context(), dataDir, id)
 			}
-			defer db.Close()
-			s, err := db.Session(cmd.Context(), id)
 			if err != nil {
 				return err
 			}
@@ -101,8 +95,7 @@ func newSessionsCommand() *cobra.Command {
 			return nil
 		},
 	}
-	show.Flags().BoolVar(&asJSON, "json", false, "JSON for scripts")
-	cmd.AddCommand(list, show)
+	cmd.AddCommand(list, show, newSessionsStopCommand(t, &asJSON))
 	return cmd
 }
 

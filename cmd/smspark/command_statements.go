@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"smspark/billing"
+	"smspark/httpapi"
 	"smspark/pdf"
 	"smspark/sessions"
 	"smspark/store"
@@ -16,21 +17,21 @@ import (
 
 func newStatementsCommand() *cobra.Command {
 	var dataDir, configPath string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "statements",
 		Short: "Monthly statements of Premium and Pro accounts, and operators' daily charge files",
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", "", "data directory holding the store")
-	cmd.PersistentFlags().StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	_ = cmd.MarkPersistentFlagRequired("data")
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 
 	var month, account, out, lang string
 	generate := &cobra.Command{
 		Use:   "generate --month YYYY-MM [--account ID] [--out DIR] [--lang nl|fr|de|en]",
 		Short: "Write each account's statement of a month as JSON, CSV and PDF",
 		Long: `Writes ACCOUNT-MONTH.json, .csv and .pdf into --out for every Premium and Pro
-account (or one), with every session that ended in that month. Producing a
-closed month again gives the same bytes.`,
+account (or one), with every session that ended in that month, and lists
+each account's total. Producing a closed month again gives the same bytes.
+With --server the running engine makes them (the same bytes).`,
 		Example: "  smspark statements generate --data /var/lib/smspark --month 2026-11 --out statements/",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,7 +43,17 @@ closed month again gives the same bytes.`,
 			if err != nil {
 				return err
 			}
-			db, err := store.Open(dataDir, store.Options{})
+			if err := os.MkdirAll(out, 0o750); err != nil {
+				return err
+			}
+			if t.remote() {
+				totals, err := t.client().statements(cmd.Context(), month, account, out, lang)
+				if err != nil {
+					return err
+				}
+				return outputStatementTotals(cmd, totals, asJSON)
+			}
+			db, err := t.localStore()
 			if err != nil {
 				return err
 			}
@@ -51,11 +62,8 @@ closed month again gives the same bytes.`,
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(out, 0o750); err != nil {
-				return err
-			}
 			zoneName := func(code string) string { z, _ := cfg.Zone(code); return z.Name }
-			n := 0
+			totals := []httpapi.AdminStatementTotal{}
 			for _, a := range st.Accounts {
 				if account != "" && a.ID != account {
 					continue
@@ -71,14 +79,12 @@ closed month again gives the same bytes.`,
 				if err := writeStatementFiles(out, s, lang); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s %s: %d sessions, %s, %s\n", a.ID, month, len(s.Lines),
-					billing.FormatCents(s.TotalCents), s.Communication)
-				n++
+				totals = append(totals, httpapi.StatementTotal(s))
 			}
-			if account != "" && n == 0 {
+			if account != "" && len(totals) == 0 {
 				return fmt.Errorf("%w: %s", sessions.ErrAccountNotFound, account)
 			}
-			return nil
+			return outputStatementTotals(cmd, totals, asJSON)
 		},
 	}
 	generate.Flags().StringVar(&month, "month", "", "the month, YYYY-MM")
@@ -102,7 +108,10 @@ closed month again gives the same bytes.`,
 			if err != nil {
 				return fmt.Errorf("--day: %w", err)
 			}
-			db, err := store.Open(dataDir, store.Options{})
+			if t.remote() {
+				return t.client().charges(cmd.Context(), day, operator, cmd.OutOrStdout())
+			}
+			db, err := t.localStore()
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,7 @@ import (
 	"smspark/sessions"
 	"smspark/smpp"
 	"smspark/store"
+	"smspark/tariffs"
 	"smspark/vouchers"
 )
 
@@ -37,7 +38,10 @@ type Main struct {
 	ConfigPath string
 	DataDir    string
 	HTTPAddr   string
-	Logger     zerolog.Logger
+	// AdminAddr is the admin endpoint's listen address ("": none). On a
+	// loopback address it needs no key, on any other an admin API key.
+	AdminAddr string
+	Logger    zerolog.Logger
 	// RetentionMonths: ended sessions older than this are removed from the
 	// live store (0: kept for ever).
 	RetentionMonths int
@@ -51,6 +55,7 @@ type Main struct {
 	Client   *smpp.Client // nil without SMSCs
 	Vouchers *vouchers.Service
 	HTTP     *httpapi.Server
+	Admin    *httpapi.Admin // nil without AdminAddr
 
 	mos *prometheus.CounterVec
 	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
@@ -97,7 +102,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Engine, err = sessions.New(ctx, opts); err != nil {
 		return m.fail(err)
 	}
-	m.Registry.MustRegister(newRunningCollector(m.Engine))
+	m.Registry.MustRegister(newRunningCollector(m.Engine, func() []tariffs.City { return m.config().Cities }))
 	if len(m.Config.SMSCs) > 0 {
 		m.Client, err = smpp.NewClient(smpp.ClientOptions{
 			SMSCs:      smscs(m.Config.SMSCs),
@@ -136,6 +141,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// The test provider's hosted payment page is this server.
 	provider.BaseURL = "http://" + m.HTTP.Addr()
+	if err := m.openAdmin(); err != nil {
+		return m.fail(fmt.Errorf("admin: %w", err))
+	}
 	return nil
 }
 
@@ -152,13 +160,24 @@ func (m *Main) Run(ctx context.Context) error {
 	g.Go(func() error { return m.Sender.Run(ctx) })
 	g.Go(func() error { return m.HTTP.Run(ctx) })
 	g.Go(func() error { return m.retain(ctx) })
+	if m.Admin != nil {
+		g.Go(func() error { return m.Admin.Run(ctx) })
+	}
 	if m.Client != nil {
 		g.Go(func() error { return m.Client.Run(ctx) })
 	} else {
 		m.Logger.Warn().Msg("no SMSC configured: not binding; HTTP and the admin commands run, replies wait in the outbox")
 	}
-	m.Logger.Info().Str("http", m.HTTP.Addr()).Int("smscs", len(m.Config.SMSCs)).Str("data", m.DataDir).Msg("smspark running")
+	m.Logger.Info().Str("http", m.HTTP.Addr()).Str("admin", m.adminAddr()).Int("smscs", len(m.Config.SMSCs)).Str("data", m.DataDir).Msg("smspark running")
 	return g.Wait()
+}
+
+// adminAddr is the admin endpoint's address, "" without one.
+func (m *Main) adminAddr() string {
+	if m.Admin == nil {
+		return ""
+	}
+	return m.Admin.Addr()
 }
 
 // Close closes the store. Safe to call twice.

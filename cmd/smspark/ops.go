@@ -36,21 +36,29 @@ func newCommitHistogram(reg prometheus.Registerer) prometheus.Histogram {
 	return h
 }
 
-// runningCollector exports the running sessions per city at each scrape.
+// runningCollector exports the running sessions per city at each scrape,
+// 0 for a configured city where nothing runs.
 type runningCollector struct {
 	engine *sessions.Engine
+	cities func() []tariffs.City
 	desc   *prometheus.Desc
 }
 
-func newRunningCollector(e *sessions.Engine) *runningCollector {
-	return &runningCollector{engine: e, desc: prometheus.NewDesc("smspark_sessions_running",
+func newRunningCollector(e *sessions.Engine, cities func() []tariffs.City) *runningCollector {
+	return &runningCollector{engine: e, cities: cities, desc: prometheus.NewDesc("smspark_sessions_running",
 		"Parking sessions running now, by city.", []string{"city"}, nil)}
 }
 
 func (c *runningCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
 func (c *runningCollector) Collect(ch chan<- prometheus.Metric) {
-	for city, n := range c.engine.RunningByCity() {
+	counts := c.engine.RunningByCity()
+	for _, city := range c.cities() {
+		if _, ok := counts[city.Name]; !ok {
+			counts[city.Name] = 0
+		}
+	}
+	for city, n := range counts {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), city)
 	}
 }

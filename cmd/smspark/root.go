@@ -27,8 +27,13 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
+		newVouchersCommand(),
+		newStatusCommand(),
+		newBackupCommand(),
+		newConfigCommand(),
 		newVersionCommand(),
 	)
 	return root
