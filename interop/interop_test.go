@@ -128,7 +128,7 @@ func runScenario(t *testing.T, bin, script string, reference []byte, mode string
 	cfgPath := filepath.Join(dir, "smspark.yml")
 	writeConfig(t, cfgPath, reference, listening.Port, mode)
 	engine := start(t, "smspark", exec.Command(bin, "serve", "--config", cfgPath,
-		"--data", filepath.Join(dir, "data"), "--http", "127.0.0.1:0"), nil)
+		"--data", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0"), nil)
 
 	var kinds []string
 	for len(kinds) < len(wantKinds) {

@@ -33,6 +33,11 @@ func (m *Main) openAdmin() error {
 		return err
 	}
 	if err := admin.Listen(); err != nil {
+		if m.AdminOptional {
+			m.Logger.Error().Err(err).Str("admin", m.AdminAddr).
+				Msg("admin endpoint not started (its address is taken): the engine runs without it; set --admin")
+			return nil
+		}
 		return err
 	}
 	m.Admin = admin

@@ -65,8 +65,8 @@ Phone commands: /from NUMBER [OPERATOR] to text from another phone,
 			}
 			defer d.stop()
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "smspark demo: engine bound over SMPP to %d simulated SMSCs (%s); HTTP on http://%s\n",
-				len(d.sims), strings.Join(slices.Sorted(maps.Keys(d.sims)), ", "), d.main.HTTP.Addr())
+			fmt.Fprintf(out, "smspark demo: engine bound over SMPP to %d simulated SMSCs (%s); HTTP on http://%s; admin on http://%s\n",
+				len(d.sims), strings.Join(slices.Sorted(maps.Keys(d.sims)), ", "), d.main.HTTP.Addr(), d.main.Admin.Addr())
 			p := &phone{sims: d.sims, out: out, wait: replyWait}
 			if err := p.use(from, operator); err != nil {
 				return err
@@ -131,7 +131,7 @@ func startDemo(parent context.Context, cfg *config.Config, dataDir, httpAddr str
 			SystemID: "smspark", Password: "demo", BindMode: mode, Window: 10, MaxSubmitsPerSecond: 100,
 			EnquireLink: 30 * time.Second, ReconnectMin: 250 * time.Millisecond, ReconnectMax: 4 * time.Second})
 	}
-	d.main = &Main{Config: cfg, DataDir: dataDir, HTTPAddr: httpAddr, Logger: log}
+	d.main = &Main{Config: cfg, DataDir: dataDir, HTTPAddr: httpAddr, AdminAddr: "127.0.0.1:0", Logger: log}
 	if err := d.main.Open(ctx); err != nil {
 		return fail(err)
 	}

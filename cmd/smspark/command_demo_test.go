@@ -26,7 +26,7 @@ func TestDemoScripted(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"engine bound over SMPP to 4 simulated SMSCs",
+		"engine bound over SMPP to 4 simulated SMSCs (base, orange, proximus, telenet); HTTP on",
 		"+32475000001 → 4411: 1021 1ABC123\n4411 → you: ",
 		"+32475000001 → 4411: hello\n4400 → you: ",
 		"+32475000001 → 4411: Q\n4411 → you: ",

@@ -423,7 +423,9 @@ func scaleMeasure(ctx context.Context, out io.Writer, cfg *config.Config, dataDi
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// Two GCs: sync.Pools keep their objects through one.
 	var before, after runtime.MemStats
+	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 
@@ -446,6 +448,7 @@ func scaleMeasure(ctx context.Context, out io.Writer, cfg *config.Config, dataDi
 		pprof.StopCPUProfile()
 	}
 
+	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	running := 0

@@ -33,7 +33,9 @@ directory is refused.
 to (status, sessions, accounts, vouchers, statements, keys, backup, config
 reload): a separate listener, loopback by default. On a loopback address it
 needs no key; on any other every request needs an admin API key (smspark
-keys create --role admin). --admin "" turns it off.`,
+keys create --role admin). --admin "" turns it off. When the default address
+is taken the engine logs it and runs without the endpoint; an --admin given
+must be listened on.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(configPath)
@@ -46,8 +48,8 @@ keys create --role admin). --admin "" turns it off.`,
 			if httpAddr == "" {
 				httpAddr = cfg.HTTP.Listen
 			}
-			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr, AdminAddr: adminAddr,
-				Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
+			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr,
+				AdminAddr: adminAddr, AdminOptional: !cmd.Flags().Changed("admin"), Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
 			if err := m.Open(cmd.Context()); err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return fmt.Errorf("another smspark is running on %s: %w", dataDir, err)

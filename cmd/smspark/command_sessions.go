@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"smspark/msisdn"
+	"smspark/parser"
 	"smspark/sessions"
 	"smspark/store"
 )
@@ -39,6 +40,9 @@ func newSessionsCommand() *cobra.Command {
 				if f.Number, err = (msisdn.Belgium{}).Normalize(number); err != nil {
 					return err
 				}
+			}
+			if p, err := parser.NormalizePlate(f.Plate); err == nil {
+				f.Plate = p // "1-abc-123" is 1ABC123
 			}
 			if t.remote() {
 				list, err := t.client().sessions(cmd.Context(), f)

@@ -41,7 +41,12 @@ type Main struct {
 	// AdminAddr is the admin endpoint's listen address ("": none). On a
 	// loopback address it needs no key, on any other an admin API key.
 	AdminAddr string
-	Logger    zerolog.Logger
+	// AdminOptional: when AdminAddr cannot be listened on (the default
+	// address, taken), log it and run without the admin endpoint rather
+	// than not at all.
+	AdminOptional bool
+
+	Logger zerolog.Logger
 	// RetentionMonths: ended sessions older than this are removed from the
 	// live store (0: kept for ever).
 	RetentionMonths int

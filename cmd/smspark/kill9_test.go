@@ -100,7 +100,7 @@ func TestKill9UnderLoad(t *testing.T) {
 	}
 	defer logf.Close()
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve", "--config", cfg, "--data", data, "--http", "127.0.0.1:0")
+		cmd := exec.Command(bin, "serve", "--config", cfg, "--data", data, "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0")
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

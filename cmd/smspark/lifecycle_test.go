@@ -71,7 +71,7 @@ func TestServeLifecycle(t *testing.T) {
 	}
 	addr := freePort(t)
 	logs := newSyncBuffer()
-	serve := exec.Command(bin, "serve", "--config", cfgPath, "--data", data, "--http", addr)
+	serve := exec.Command(bin, "serve", "--config", cfgPath, "--data", data, "--http", addr, "--admin", "127.0.0.1:0")
 	serve.Stdout, serve.Stderr = logs, logs
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestServeLifecycle(t *testing.T) {
 		return err == nil
 	})
 
-	out, err := exec.Command(bin, "serve", "--config", cfgPath, "--data", data, "--http", "127.0.0.1:0").CombinedOutput()
+	out, err := exec.Command(bin, "serve", "--config", cfgPath, "--data", data, "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "another smspark is running on "+data) {
 		t.Fatalf("a second engine on the same data directory: %v\n%s", err, out)
 	}
