@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 5
+const CurrentSchema = 6
 
 // Bucket and key names.
 const (
@@ -34,12 +34,23 @@ const (
 	keyNextID = "next_id"
 )
 
+// Buckets of permits and day cards (v6).
+const (
+	bucketPermits       = "permits"        // permit ID -> permit
+	bucketPermitEnds    = "permit_ends"    // until (8-byte nanos), permit ID -> nothing
+	bucketPermitPlates  = "permit_plates"  // plate, permit ID -> nothing
+	bucketDayCards      = "daycards"       // day card ID -> day card
+	bucketDayCardOwners = "daycard_owners" // number, day card ID -> nothing
+	bucketDayCardDays   = "daycard_days"   // date, day card ID -> nothing
+)
+
 // bucketNames are the top-level buckets of the current schema.
 func bucketNames() []string {
 	return []string{bucketMeta, bucketSessions, bucketRunning, bucketAccounts,
 		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
 		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex,
-		bucketGrants}
+		bucketGrants, bucketPermits, bucketPermitEnds, bucketPermitPlates, bucketDayCards, bucketDayCardOwners,
+		bucketDayCardDays}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -62,6 +73,7 @@ func migrations() []migration {
 		2: {"v2 -> v3: API keys, idempotency, payment nonces", createMissingBuckets},
 		3: {"v3 -> v4: vouchers, orders, order index", createMissingBuckets},
 		4: {"v4 -> v5: reduced-tariff grants", createMissingBuckets},
+		5: {"v5 -> v6: permits, day cards and their indexes", createMissingBuckets},
 	}
 }
 
@@ -208,6 +220,12 @@ type buckets struct {
 	orders         *bolt.Bucket
 	orderIndex     *bolt.Bucket
 	grants         *bolt.Bucket
+	permits        *bolt.Bucket
+	permitEnds     *bolt.Bucket
+	permitPlates   *bolt.Bucket
+	dayCards       *bolt.Bucket
+	dayCardOwners  *bolt.Bucket
+	dayCardDays    *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -242,6 +260,12 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketOrders, &b.orders},
 		{bucketOrderIndex, &b.orderIndex},
 		{bucketGrants, &b.grants},
+		{bucketPermits, &b.permits},
+		{bucketPermitEnds, &b.permitEnds},
+		{bucketPermitPlates, &b.permitPlates},
+		{bucketDayCards, &b.dayCards},
+		{bucketDayCardOwners, &b.dayCardOwners},
+		{bucketDayCardDays, &b.dayCardDays},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

@@ -19,9 +19,9 @@ func newPaymentsCommand() *cobra.Command {
 		Use:   "payments",
 		Short: "The built-in test payment provider",
 	}
-	var server, dataDir, order, result, method, reference string
+	var server, dataDir, order, result, method, reference, kind string
 	simulate := &cobra.Command{
-		Use:   "simulate --server URL --data DIR --order ID --result paid|failed",
+		Use:   "simulate --server URL --data DIR --order ID --result paid|failed [--kind voucher|permit|daycard]",
 		Short: "Send the provider's signed callback for an order, as if the citizen paid (or failed)",
 		Long: `Signs a payment callback with the data directory's provider secret
 (payment.secret, created by smspark serve) and posts it to the running
@@ -44,7 +44,13 @@ engine's /v1/payments/callback.`,
 			if err != nil {
 				return err
 			}
-			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodPost, strings.TrimRight(server, "/")+"/v1/payments/callback", bytes.NewReader(body))
+			paths := map[string]string{"voucher": "/v1/payments/callback", "permit": "/v1/payments/permits/callback",
+				"daycard": "/v1/payments/daycards/callback"}
+			path, ok := paths[kind]
+			if !ok {
+				return fmt.Errorf("--kind must be voucher, permit or daycard")
+			}
+			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodPost, strings.TrimRight(server, "/")+path, bytes.NewReader(body))
 			if err != nil {
 				return err
 			}
@@ -70,6 +76,7 @@ engine's /v1/payments/callback.`,
 	f.StringVar(&result, "result", "paid", "paid or failed")
 	f.StringVar(&method, "method", "bancontact", "payment method")
 	f.StringVar(&reference, "reference", "", "payment reference (default: the order's current one)")
+	f.StringVar(&kind, "kind", "voucher", "what is paid: voucher (order), permit or daycard")
 	for _, n := range []string{"data", "order", "result"} {
 		_ = simulate.MarkFlagRequired(n)
 	}

@@ -18,10 +18,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"smspark/config"
+	"smspark/daycards"
 	"smspark/httpapi"
 	"smspark/outbox"
 	"smspark/password"
 	"smspark/payments"
+	"smspark/permits"
 	"smspark/sessions"
 	"smspark/smpp"
 	"smspark/store"
@@ -59,6 +61,8 @@ type Main struct {
 	Sender   *outbox.Sender
 	Client   *smpp.Client // nil without SMSCs
 	Vouchers *vouchers.Service
+	Permits  *permits.Service
+	DayCards *daycards.Service
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
@@ -100,7 +104,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(err)
 	}
 	m.cfg.Store(m.Config)
+	provider := &payments.Provider{}
+	if m.Permits, m.DayCards, err = permitServices(ctx, m.Config, db, m.Clock, provider); err != nil {
+		return m.fail(err)
+	}
 	opts := engineOptions(m.Config, db, m.Clock)
+	opts.Permits = permitSources{m.Permits, m.DayCards}
 	opts.Store = timedStore{DB: db, latency: newCommitHistogram(m.Registry)}
 	numbers := opts.Numbers
 	opts.Sender = m.Sender
@@ -129,7 +138,6 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return m.fail(err)
 	}
-	provider := &payments.Provider{}
 	m.Vouchers, err = vouchers.New(vouchers.Options{Types: voucherTypes(m.Config), Store: db, Clock: m.Clock.Now,
 		Random: rand.Reader, Location: m.Config.Location, Payments: provider})
 	if err != nil {
@@ -140,7 +148,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
 		Clock: m.Clock.Now, Location: m.Config.Location,
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
-			httpapi.CounterRoutes(m.Engine)}})
+			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
+			httpapi.DayCardRoutes(m.DayCards, secret, db)}})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}

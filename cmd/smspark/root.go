@@ -30,6 +30,7 @@ func NewRootCommand() *cobra.Command {
 		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
+		newPermitsCommand(),
 		newVouchersCommand(),
 		newStatusCommand(),
 		newBackupCommand(),

@@ -12,10 +12,15 @@ import (
 	_ "time/tzdata" // Europe/Brussels without the system's zoneinfo
 
 	"smspark/config"
+	"smspark/daycards"
+	"smspark/httpapi"
 	"smspark/msisdn"
 	"smspark/password"
+	"smspark/payments"
+	"smspark/permits"
 	"smspark/sessions"
 	"smspark/store"
+	"smspark/tariffs"
 	"smspark/vouchers"
 )
 
@@ -96,6 +101,12 @@ func openEngine(ctx context.Context, cfg *config.Config, dataDir string, clock s
 	}
 	opts := engineOptions(cfg, db, clock)
 	opts.DryRun = dryRun
+	ps, dcs, err := permitServices(ctx, cfg, db, clock, &payments.Provider{})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	opts.Permits = permitSources{ps, dcs}
 	eng, err := sessions.New(ctx, opts)
 	if err != nil {
 		db.Close()
@@ -120,4 +131,53 @@ func voucherTypes(cfg *config.Config) []vouchers.Type {
 		out = append(out, vt)
 	}
 	return out
+}
+
+// permitTypes maps the configuration's permit types onto the domain's.
+func permitTypes(cfg *config.Config) []permits.Type {
+	out := make([]permits.Type, 0, len(cfg.PermitTypes))
+	for _, t := range cfg.PermitTypes {
+		pt := permits.Type{ID: t.ID, City: t.City, Name: t.Name, Zones: t.Zones, Prices: map[permits.Length]int64{}}
+		for length, cents := range t.Prices {
+			pt.Prices[permits.Length(length)] = cents
+		}
+		out = append(out, pt)
+	}
+	return out
+}
+
+// permitServices builds the permit and day card services on the store,
+// their indexes loaded; both pay through the provider.
+func permitServices(ctx context.Context, cfg *config.Config, db *store.DB, clock sessions.Clock,
+	provider *payments.Provider) (*permits.Service, *daycards.Service, error) {
+	pay := httpapi.ProviderPayments{Provider: provider}
+	ps, err := permits.New(ctx, permits.Options{Types: permitTypes(cfg), Store: db, Payments: pay,
+		Clock: clock.Now, Location: cfg.Location})
+	if err != nil {
+		return nil, nil, err
+	}
+	var zones []tariffs.Zone
+	for _, c := range cfg.Cities {
+		zones = append(zones, c.Zones...)
+	}
+	dcs, err := daycards.New(ctx, daycards.Options{Zones: zones, Store: db, Payments: pay,
+		Clock: clock.Now, Location: cfg.Location})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ps, dcs, nil
+}
+
+// permitSources are what makes a plate valid without a session, asked in
+// turn: permits, then day cards.
+type permitSources []sessions.Permits
+
+// Permit returns the first source's answer that makes plate valid.
+func (ps permitSources) Permit(plate, zone string, at time.Time) (sessions.PermitInfo, bool) {
+	for _, p := range ps {
+		if info, ok := p.Permit(plate, zone, at); ok {
+			return info, true
+		}
+	}
+	return sessions.PermitInfo{}, false
 }

@@ -1,0 +1,567 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"smspark/billing"
+	"smspark/payments"
+	"smspark/permits"
+	"smspark/tariffs"
+	"smspark/vouchers"
+)
+
+// PermitService is what the permit endpoints ask of the permit service
+// (*permits.Service).
+type PermitService interface {
+	Types() []permits.Type
+	TypesOf(city string) []permits.Type
+	Buy(ctx context.Context, req permits.BuyRequest) (permits.Permit, error)
+	Get(ctx context.Context, id string) (permits.Permit, error)
+	OfPlate(ctx context.Context, plate string) ([]permits.Permit, error)
+	PaymentResult(ctx context.Context, id, reference string, paid bool, method string) (permits.Permit, error)
+	RetryPayment(ctx context.Context, id string) (permits.Permit, error)
+	Cancel(ctx context.Context, id string) (permits.Permit, error)
+	Renew(ctx context.Context, id string, length permits.Length) (permits.Permit, error)
+	ChangePlate(ctx context.Context, id, old, new string) (permits.Permit, error)
+	TemporaryPlate(ctx context.Context, id, plate, temp string, start tariffs.Date, days int) (permits.Permit, error)
+}
+
+// ProviderPayments starts permit and day card payments on the built-in
+// test payment provider (which takes voucher orders): it implements
+// permits.Payments.
+type ProviderPayments struct{ Provider *payments.Provider }
+
+// Start begins a payment of r on the provider. Returns the provider's
+// error.
+func (p ProviderPayments) Start(ctx context.Context, r permits.PaymentRequest) (permits.Payment, error) {
+	if p.Provider == nil {
+		return permits.Payment{}, errors.New("no payment provider")
+	}
+	pay, err := p.Provider.Start(ctx, vouchers.Order{ID: r.ID, PriceCents: r.AmountCents, Communication: r.Communication})
+	if err != nil {
+		return permits.Payment{}, err
+	}
+	return permits.Payment{Reference: pay.Reference, RedirectURL: pay.RedirectURL}, nil
+}
+
+// Payment callback paths of permits and day cards; the provider posts the
+// same signed payments.Callback as for voucher orders, its Order being
+// the permit's or day card's ID.
+const (
+	PermitCallbackPath  = "/v1/payments/permits/callback"
+	DayCardCallbackPath = "/v1/payments/daycards/callback"
+)
+
+// PermitRoutes registers the city portal's permit endpoints (portal and
+// counter keys of the permit's city) and the payment provider's callback
+// for permits.
+func PermitRoutes(svc PermitService, secret []byte, nonces Nonces) func(*Server, *http.ServeMux) {
+	return func(s *Server, mux *http.ServeMux) {
+		a := &permitAPI{s: s, svc: svc}
+		staff := Roles("portal", "counter")
+		s.Route(mux, "GET /v1/cities/{city}/permit-types", staff, a.types)
+		s.Route(mux, "POST /v1/cities/{city}/permits", staff, a.buy)
+		s.Route(mux, "GET /v1/cities/{city}/permits", staff, a.ofPlate)
+		s.Route(mux, "GET /v1/permits/{id}", staff, a.detail)
+		s.Route(mux, "GET /v1/permits/{id}/receipt.pdf", staff, a.receipt)
+		s.Route(mux, "POST /v1/permits/{id}/payment", staff, a.retry)
+		s.Route(mux, "POST /v1/permits/{id}/cancel", staff, a.cancel)
+		s.Route(mux, "POST /v1/permits/{id}/renew", staff, a.renew)
+		s.Route(mux, "POST /v1/permits/{id}/plate", staff, a.changePlate)
+		s.Route(mux, "POST /v1/permits/{id}/temporary-plate", staff, a.temporaryPlate)
+		s.Route(mux, "POST "+PermitCallbackPath, Public(), func(w http.ResponseWriter, r *http.Request) error {
+			c, err := verifiedCallback(s, secret, nonces, r)
+			if err != nil {
+				return err
+			}
+			ref := c.Reference
+			if ref == "" {
+				p, err := svc.Get(r.Context(), c.Order)
+				if err != nil {
+					return permitProblem(err)
+				}
+				ref = p.Payment.Reference
+			}
+			p, err := svc.PaymentResult(r.Context(), c.Order, ref, c.Result == "paid", c.Method)
+			if err != nil {
+				return permitProblem(err)
+			}
+			return WriteJSON(w, http.StatusOK, map[string]string{"permit": p.ID, "status": string(p.StatusAt(s.opts.Clock()))})
+		})
+	}
+}
+
+// verifiedCallback reads a payment callback: the body must carry a valid
+// HMAC signature, a fresh timestamp and a nonce never seen before.
+func verifiedCallback(s *Server, secret []byte, nonces Nonces, r *http.Request) (payments.Callback, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return payments.Callback{}, errBadRequest("reading the body: %v", err)
+	}
+	now := s.opts.Clock()
+	c, err := payments.Verify(secret, body, r.Header.Get(payments.SignatureHeader), now)
+	switch {
+	case errors.Is(err, payments.ErrBadSignature):
+		return c, problem(http.StatusUnauthorized, "bad-signature", "Bad signature", "the callback's signature does not verify")
+	case errors.Is(err, payments.ErrStale):
+		return c, problem(http.StatusBadRequest, "stale-callback", "Stale callback", "the callback's timestamp is too far from now")
+	case err != nil:
+		return c, errBadRequest("%v", err)
+	}
+	fresh, err := nonces.UseNonce(r.Context(), c.Nonce, now)
+	if err != nil {
+		return c, err
+	}
+	if !fresh {
+		return c, problem(http.StatusConflict, "replayed-callback", "Replayed callback", "this callback was received before")
+	}
+	return c, nil
+}
+
+type permitAPI struct {
+	s   *Server
+	svc PermitService
+}
+
+// permitProblem maps the permit service's errors onto problems.
+func permitProblem(err error) error {
+	switch {
+	case errors.Is(err, permits.ErrPermitNotFound):
+		return errNotFound("no such permit")
+	case errors.Is(err, permits.ErrUnknownType):
+		return problem(http.StatusNotFound, "unknown-permit-type", "Unknown permit type", "%v", err)
+	case errors.Is(err, permits.ErrUnknownLength):
+		return problem(http.StatusUnprocessableEntity, "unknown-permit-length", "Length not sold", "%v", err)
+	case errors.Is(err, permits.ErrInvalidPlate):
+		return problem(http.StatusBadRequest, "invalid-plate", "Invalid plate", "%v", err)
+	case errors.Is(err, permits.ErrInvalidDate):
+		return problem(http.StatusUnprocessableEntity, "invalid-date", "Invalid date", "%v", err)
+	case errors.Is(err, permits.ErrInvalidRequest):
+		return errBadRequest("%v", err)
+	case errors.Is(err, permits.ErrPlateNotOnPermit):
+		return problem(http.StatusUnprocessableEntity, "plate-not-on-permit", "Plate not on the permit", "%v", err)
+	case errors.Is(err, permits.ErrPlateConflict):
+		return problem(http.StatusConflict, "plate-conflict", "Plate change conflicts", "%v", err)
+	case errors.Is(err, permits.ErrNotPayable), errors.Is(err, permits.ErrNotCancellable),
+		errors.Is(err, permits.ErrNotRenewable), errors.Is(err, permits.ErrNotChangeable):
+		return problem(http.StatusConflict, "permit-state", "Not possible in the permit's state", "%v", err)
+	case errors.Is(err, permits.ErrWrongReference):
+		return problem(http.StatusConflict, "wrong-payment-reference", "Not the current payment", "%v", err)
+	case errors.Is(err, permits.ErrPaymentUnavailable):
+		return problem(http.StatusServiceUnavailable, "payment-unavailable", "Payment provider unavailable", "%v", err)
+	}
+	return err
+}
+
+// cityOf checks the caller may act for the city named in the path; a key
+// of another city gets 404 (it sees nothing of it).
+func (a *permitAPI) cityOf(r *http.Request) (string, error) {
+	city := r.PathValue("city")
+	types := a.svc.TypesOf(city)
+	if len(types) == 0 {
+		return "", errNotFound("no permit types for this city")
+	}
+	if !PrincipalOf(r.Context()).CanSeeCity(types[0].City) {
+		return "", errNotFound("no such city")
+	}
+	return types[0].City, nil
+}
+
+// visible loads the permit of the path if the caller may see it.
+func (a *permitAPI) visible(r *http.Request) (permits.Permit, error) {
+	p, err := a.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return p, permitProblem(err)
+	}
+	if !PrincipalOf(r.Context()).CanSeeCity(p.City) {
+		return p, errNotFound("no such permit")
+	}
+	return p, nil
+}
+
+// permitTypeJSON is a permit type in API responses.
+type permitTypeJSON struct {
+	ID     string           `json:"id"`
+	City   string           `json:"city"`
+	Name   string           `json:"name"`
+	Zones  []string         `json:"zones"`
+	Prices map[string]int64 `json:"prices_cents"`
+}
+
+func (a *permitAPI) types(w http.ResponseWriter, r *http.Request) error {
+	city, err := a.cityOf(r)
+	if err != nil {
+		return err
+	}
+	out := []permitTypeJSON{}
+	for _, t := range a.svc.TypesOf(city) {
+		pj := permitTypeJSON{ID: t.ID, City: t.City, Name: t.Name, Zones: t.Zones, Prices: map[string]int64{}}
+		for l, c := range t.Prices {
+			pj.Prices[string(l)] = c
+		}
+		out = append(out, pj)
+	}
+	return WriteJSON(w, http.StatusOK, map[string]any{"city": city, "types": out})
+}
+
+// permitJSON is a permit's detail.
+type permitJSON struct {
+	ID       string   `json:"id"`
+	Type     string   `json:"type"`
+	TypeName string   `json:"type_name"`
+	City     string   `json:"city"`
+	Zones    []string `json:"zones"`
+	Holder   string   `json:"holder,omitempty"`
+	// Plates are the registered plates now (as of the start, before it);
+	// ValidPlates those valid now, a temporary plate in its original's
+	// place.
+	Plates        []string          `json:"plates"`
+	ValidPlates   []string          `json:"valid_plates"`
+	Length        string            `json:"length"`
+	From          string            `json:"from"`
+	Until         string            `json:"until"`
+	PriceCents    int64             `json:"price_cents"`
+	Status        string            `json:"status"`
+	Created       string            `json:"created"`
+	Paid          *string           `json:"paid"`
+	Communication string            `json:"communication"`
+	Payment       permitPaymentJSON `json:"payment"`
+	Changes       []plateChangeJSON `json:"changes"`
+	RenewalOf     string            `json:"renewal_of,omitempty"`
+	RenewedBy     string            `json:"renewed_by,omitempty"`
+	Language      string            `json:"language,omitempty"`
+}
+
+type permitPaymentJSON struct {
+	Reference   string `json:"reference,omitempty"`
+	RedirectURL string `json:"redirect_url,omitempty"`
+	Method      string `json:"method,omitempty"`
+	Attempts    int    `json:"attempts"`
+	LastResult  string `json:"last_result,omitempty"`
+}
+
+type plateChangeJSON struct {
+	Kind  string  `json:"kind"`
+	Old   string  `json:"old"`
+	New   string  `json:"new"`
+	From  string  `json:"from"`
+	Until *string `json:"until,omitempty"`
+	Made  string  `json:"made"`
+}
+
+func (a *permitAPI) permitJSON(p permits.Permit) permitJSON {
+	loc := a.s.opts.Location
+	now := a.s.opts.Clock()
+	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	valid := p.PlatesAt(now)
+	if now.Before(p.From) {
+		valid = p.PlatesAt(p.From)
+	}
+	out := permitJSON{ID: p.ID, Type: p.Type, TypeName: p.TypeName, City: p.City, Zones: p.Zones, Holder: p.Holder,
+		Plates: p.CurrentPlates(now), ValidPlates: valid, Length: string(p.Length), From: ts(p.From),
+		Until: ts(p.Until), PriceCents: p.PriceCents, Status: string(p.StatusAt(now)), Created: ts(p.Created),
+		Communication: p.Communication.String(), Changes: []plateChangeJSON{}, RenewalOf: p.RenewalOf,
+		RenewedBy: p.RenewedBy, Language: p.Language,
+		Payment: permitPaymentJSON{Reference: p.Payment.Reference, RedirectURL: p.Payment.RedirectURL,
+			Method: p.Payment.Method, Attempts: p.Payment.Attempts, LastResult: p.Payment.LastResult}}
+	if !p.PaidAt.IsZero() {
+		paid := ts(p.PaidAt)
+		out.Paid = &paid
+	}
+	for _, c := range p.Changes {
+		cj := plateChangeJSON{Kind: string(c.Kind), Old: c.Old, New: c.New, From: ts(c.From), Made: ts(c.Made)}
+		if !c.Until.IsZero() {
+			u := ts(c.Until)
+			cj.Until = &u
+		}
+		out.Changes = append(out.Changes, cj)
+	}
+	return out
+}
+
+func (a *permitAPI) write(w http.ResponseWriter, code int, p permits.Permit) error {
+	return WriteJSON(w, code, a.permitJSON(p))
+}
+
+func (a *permitAPI) buy(w http.ResponseWriter, r *http.Request) error {
+	city, err := a.cityOf(r)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Type     string   `json:"type"`
+		Length   string   `json:"length"`
+		Start    string   `json:"start,omitempty"`
+		Plates   []string `json:"plates"`
+		Holder   string   `json:"holder,omitempty"`
+		Language string   `json:"language,omitempty"`
+	}
+	if err := DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if len(req.Plates) > permits.MaxPlates || len(req.Holder) > 200 || len(req.Type) > 100 {
+		return errBadRequest("too many plates or a field too long")
+	}
+	var start tariffs.Date
+	if req.Start != "" {
+		if start, err = permits.ParseDate(req.Start); err != nil {
+			return permitProblem(err)
+		}
+	}
+	lang := req.Language
+	if lang != "" && lang != "nl" && lang != "fr" && lang != "de" && lang != "en" {
+		return errBadRequest("language must be nl, fr, de or en")
+	}
+	p, err := a.svc.Buy(r.Context(), permits.BuyRequest{City: city, Type: req.Type, Length: permits.Length(req.Length),
+		Start: start, Plates: req.Plates, Holder: req.Holder, Language: lang})
+	if err != nil && !errors.Is(err, permits.ErrPaymentUnavailable) {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusCreated, p)
+}
+
+func (a *permitAPI) ofPlate(w http.ResponseWriter, r *http.Request) error {
+	city, err := a.cityOf(r)
+	if err != nil {
+		return err
+	}
+	plate := r.URL.Query().Get("plate")
+	if plate == "" || len(plate) > 40 {
+		return errBadRequest("plate is required")
+	}
+	ps, err := a.svc.OfPlate(r.Context(), plate)
+	if err != nil {
+		return permitProblem(err)
+	}
+	out := []permitJSON{}
+	for _, p := range ps {
+		if p.City == city {
+			out = append(out, a.permitJSON(p))
+		}
+	}
+	return WriteJSON(w, http.StatusOK, map[string]any{"city": city, "permits": out})
+}
+
+func (a *permitAPI) detail(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.visible(r)
+	if err != nil {
+		return err
+	}
+	return a.write(w, http.StatusOK, p)
+}
+
+func (a *permitAPI) retry(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.visible(r); err != nil {
+		return err
+	}
+	p, err := a.svc.RetryPayment(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusOK, p)
+}
+
+func (a *permitAPI) cancel(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.visible(r); err != nil {
+		return err
+	}
+	p, err := a.svc.Cancel(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusOK, p)
+}
+
+func (a *permitAPI) renew(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.visible(r); err != nil {
+		return err
+	}
+	var req struct {
+		Length string `json:"length,omitempty"`
+	}
+	if r.ContentLength != 0 {
+		if err := DecodeJSON(r, &req); err != nil {
+			return err
+		}
+	}
+	p, err := a.svc.Renew(r.Context(), r.PathValue("id"), permits.Length(req.Length))
+	if err != nil && !errors.Is(err, permits.ErrPaymentUnavailable) {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusCreated, p)
+}
+
+func (a *permitAPI) changePlate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.visible(r); err != nil {
+		return err
+	}
+	var req struct {
+		Old string `json:"old"`
+		New string `json:"new"`
+	}
+	if err := DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, err := a.svc.ChangePlate(r.Context(), r.PathValue("id"), req.Old, req.New)
+	if err != nil {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusOK, p)
+}
+
+func (a *permitAPI) temporaryPlate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.visible(r); err != nil {
+		return err
+	}
+	var req struct {
+		Plate     string `json:"plate"`
+		Temporary string `json:"temporary"`
+		Days      int    `json:"days"`
+		From      string `json:"from,omitempty"`
+	}
+	if err := DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	var start tariffs.Date
+	if req.From != "" {
+		var err error
+		if start, err = permits.ParseDate(req.From); err != nil {
+			return permitProblem(err)
+		}
+	}
+	p, err := a.svc.TemporaryPlate(r.Context(), r.PathValue("id"), req.Plate, req.Temporary, start, req.Days)
+	if err != nil {
+		return permitProblem(err)
+	}
+	return a.write(w, http.StatusOK, p)
+}
+
+func (a *permitAPI) receipt(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.visible(r)
+	if err != nil {
+		return err
+	}
+	if p.Status != permits.StatusActive {
+		return problem(http.StatusConflict, "permit-state", "No receipt yet", "the permit is %s: its receipt is made once it is paid", p.Status)
+	}
+	zones := make([]string, 0, len(p.Zones))
+	for _, code := range p.Zones {
+		name := ""
+		if a.s.opts.Zones != nil {
+			z, _ := a.s.opts.Zones(code)
+			name = z.Name
+		}
+		zones = append(zones, strings.TrimSpace(code+" "+name))
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="permit-`+p.ID+`.pdf"`)
+	return PermitReceipt(w, p, zones, a.s.opts.Location)
+}
+
+// receiptTexts are a receipt's words in one language.
+type receiptTexts struct {
+	title, permit, kind, city, zones, holder, plates, period, length, price string
+	paid, method, reference, communication, month, year, footer             string
+}
+
+var receiptLangs = map[string]receiptTexts{
+	"nl": {"Ontvangstbewijs", "Vergunning", "Soort", "Stad", "Zones", "Houder", "Nummerplaten", "Geldig",
+		"Duur", "Prijs", "Betaald op", "Betaalwijze", "Betalingsreferentie", "Gestructureerde mededeling",
+		"een maand", "een jaar", "4411 smspark – parkeervergunning"},
+	"fr": {"Reçu", "Carte", "Type", "Ville", "Zones", "Titulaire", "Plaques", "Valable",
+		"Durée", "Prix", "Payé le", "Mode de paiement", "Référence de paiement", "Communication structurée",
+		"un mois", "un an", "4411 smspark – carte de stationnement"},
+	"de": {"Quittung", "Parkausweis", "Art", "Stadt", "Zonen", "Inhaber", "Kennzeichen", "Gültig",
+		"Dauer", "Preis", "Bezahlt am", "Zahlungsart", "Zahlungsreferenz", "Strukturierte Mitteilung",
+		"ein Monat", "ein Jahr", "4411 smspark – Parkausweis"},
+	"en": {"Receipt", "Permit", "Type", "City", "Zones", "Holder", "Plates", "Valid",
+		"Length", "Price", "Paid on", "Payment method", "Payment reference", "Structured communication",
+		"a month", "a year", "4411 smspark – parking permit"},
+}
+
+// PermitReceipt writes the receipt of a paid permit as an A4 PDF in the
+// permit's language (nl when it has none): ID, type, city, zones (as
+// given, e.g. "3000 Centrum"), holder, plates, period (the last day
+// included), length, price, payment date, method and reference, and the
+// structured communication billing.StructuredFor("permit|"+ID). The same
+// permit always gives the same bytes. Returns fpdf's or the writer's
+// error.
+func PermitReceipt(w io.Writer, p permits.Permit, zones []string, loc *time.Location) error {
+	t, ok := receiptLangs[p.Language]
+	if !ok {
+		t = receiptLangs["nl"]
+	}
+	f := fpdf.New("P", "mm", "A4", "")
+	tr := f.UnicodeTranslatorFromDescriptor("") // cp1252: é, ü and € render
+	date := p.PaidAt
+	if date.IsZero() {
+		date = time.Unix(0, 0).UTC()
+	}
+	f.SetCreationDate(date)
+	f.SetModificationDate(date)
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+	f.SetTitle(t.title+" "+p.ID, true)
+	f.SetAuthor("4411 smspark", true)
+	f.SetCreator("smspark", true)
+	f.SetProducer("smspark", true)
+	f.SetMargins(20, 20, 20)
+	f.AddPage()
+
+	f.SetFont("Helvetica", "B", 18)
+	f.CellFormat(0, 10, tr(t.title+" – "+p.City), "", 1, "L", false, 0, "")
+	f.SetFont("Helvetica", "", 11)
+	f.CellFormat(0, 7, tr(p.TypeName), "", 1, "L", false, 0, "")
+	f.Ln(6)
+
+	day := func(x time.Time) string { return x.In(loc).Format("02/01/2006") }
+	length := t.year
+	if p.Length == permits.Month {
+		length = t.month
+	}
+	price := billing.FormatCents(p.PriceCents)
+	if p.Language != "en" {
+		price = strings.Replace(price, ".", ",", 1) // € 120,00
+	}
+	plates := p.RegisteredPlates(p.Until)
+	comm := p.Communication
+	if comm == "" {
+		comm = billing.StructuredFor("permit|" + p.ID)
+	}
+	rows := [][2]string{
+		{t.permit, p.ID},
+		{t.kind, p.TypeName + " (" + p.Type + ")"},
+		{t.city, p.City},
+		{t.zones, strings.Join(zones, ", ")},
+		{t.holder, p.Holder},
+		{t.plates, strings.Join(plates, ", ")},
+		{t.period, day(p.From) + " – " + day(p.Until.Add(-time.Nanosecond))},
+		{t.length, length},
+		{t.price, "€ " + price},
+		{t.paid, p.PaidAt.In(loc).Format("02/01/2006 15:04")},
+		{t.method, p.Payment.Method},
+		{t.reference, p.Payment.Reference},
+		{t.communication, comm.String()},
+	}
+	for _, row := range rows {
+		f.SetFont("Helvetica", "B", 10)
+		f.CellFormat(60, 7, tr(row[0]), "B", 0, "L", false, 0, "")
+		f.SetFont("Helvetica", "", 10)
+		f.CellFormat(0, 7, tr(row[1]), "B", 1, "L", false, 0, "")
+	}
+	f.Ln(10)
+	f.SetFont("Helvetica", "I", 8)
+	f.CellFormat(0, 5, tr(t.footer), "", 1, "L", false, 0, "")
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("permit receipt %s: %w", p.ID, err)
+	}
+	return nil
+}
