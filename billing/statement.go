@@ -112,6 +112,11 @@ func MonthRange(month string, loc *time.Location) (from, to time.Time, err error
 	if err != nil || t.Format("2006-01") != month {
 		return time.Time{}, time.Time{}, fmt.Errorf("%w: %q", ErrBadMonth, month)
 	}
+	// Statements exist from the service's start to a century ahead; other
+	// years are typing mistakes (and 9999-12 would be issued in year 10000).
+	if t.Year() < 2000 || t.Year() > 2999 {
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: %q: the year must be between 2000 and 2999", ErrBadMonth, month)
+	}
 	return t, t.AddDate(0, 1, 0), nil
 }
 
