@@ -74,7 +74,7 @@ func TestReducedTariff(t *testing.T) {
 		h.sms("2026-11-23 10:00", number, "proximus", zone+" 1ABC123")
 		return h.sms("2026-11-23 11:30", number, "proximus", "Q").Sessions[0].CostCents
 	}
-	full := park(bob, "8500")     // 90 - 30 free = 60 min at €1.50 = 150
+	full := park(bob, "8500")      // 90 - 30 free = 60 min at €1.50 = 150
 	reduced := park(alice, "8500") // 25 % of 150 = 37.5 -> 38
 	if full != 150 || reduced != 38 {
 		t.Fatalf("Kortrijk: full %d, reduced %d; want 150 and 38", full, reduced)
