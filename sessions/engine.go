@@ -238,19 +238,32 @@ func (e *Engine) reload(ctx context.Context) error {
 	e.running = make(map[uint64]*Session, len(st.Running))
 	e.byPlate = make(map[string]uint64, len(st.Running))
 	e.byNumber = make(map[string][]uint64, len(st.Running))
-	e.settings = make(map[string]*Settings, len(st.Settings))
 	e.accounts = make(map[string]*Account, len(st.Accounts))
 	e.numberOf = map[string]string{}
 	e.events = e.events[:0]
+	if cap(e.events) < len(st.Running) {
+		e.events = make(eventHeap, 0, len(st.Running))
+	}
 	e.nextID = max(st.NextID, 1)
+	// The settings are indexed on another CPU meanwhile: a million running
+	// sessions and their numbers' settings index in about a second.
+	var settings map[string]*Settings
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		m := make(map[string]*Settings, len(st.Settings))
+		for i := range st.Settings {
+			s := st.Settings[i]
+			m[s.Number] = &s
+		}
+		settings = m
+	})
 	for i := range st.Running {
 		s := st.Running[i]
-		e.addRunning(&s)
+		e.index(&s)
+		e.events = append(e.events, event{at: nextEvent(&s), id: s.ID})
 	}
-	for i := range st.Settings {
-		s := st.Settings[i]
-		e.settings[s.Number] = &s
-	}
+	wg.Wait()
+	e.settings = settings
 	for i := range st.Accounts {
 		a := st.Accounts[i]
 		e.accounts[a.ID] = &a
@@ -259,14 +272,20 @@ func (e *Engine) reload(ctx context.Context) error {
 		}
 	}
 	heap.Init(&e.events)
+	if len(e.events) > 0 {
+		select {
+		case e.wake <- struct{}{}:
+		default:
+		}
+	}
 	e.seen = map[string]Outcome{}
 	e.seenFIFO = e.seenFIFO[:0]
 	e.recent = map[string][]Session{}
 	e.usedVouchers = map[string]bool{}
 	e.grants = append([]Grant(nil), st.Grants...)
 	e.runningByCity = map[string]int{}
-	for _, r := range e.running {
-		e.runningByCity[r.City]++
+	for i := range st.Running {
+		e.runningByCity[st.Running[i].City]++
 	}
 	e.recentFIFO = e.recentFIFO[:0]
 	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
@@ -352,13 +371,18 @@ func (e *Engine) newID() uint64 {
 }
 
 func (e *Engine) addRunning(s *Session) {
+	e.index(s)
+	e.schedule(s)
+}
+
+// index adds a running session to the in-memory indexes.
+func (e *Engine) index(s *Session) {
 	if e.runningByCity != nil {
 		e.runningByCity[s.City]++
 	}
 	e.running[s.ID] = s
 	e.byPlate[s.Plate] = s.ID
 	e.byNumber[s.Number] = append(e.byNumber[s.Number], s.ID)
-	e.schedule(s)
 }
 
 func (e *Engine) removeRunning(s *Session) {
@@ -385,17 +409,22 @@ func (e *Engine) removeRunning(s *Session) {
 
 // schedule queues the session's next timed event: its reminder, then its end.
 func (e *Engine) schedule(s *Session) {
-	at := s.Until
-	if !s.Reminded && s.Until.Sub(s.Start) > reminderBefore {
-		at = s.Until.Add(-reminderBefore)
-	}
-	heap.Push(&e.events, event{at: at, id: s.ID})
+	heap.Push(&e.events, event{at: nextEvent(s), id: s.ID})
 	if e.events[0].id == s.ID {
 		select {
 		case e.wake <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// nextEvent returns when the session's next timed event is due: its
+// reminder, then its end.
+func nextEvent(s *Session) time.Time {
+	if !s.Reminded && s.Until.Sub(s.Start) > reminderBefore {
+		return s.Until.Add(-reminderBefore)
+	}
+	return s.Until
 }
 
 // reminderBefore is how long before its latest end a session_ending

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"os"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -166,17 +168,14 @@ func (b *buckets) verify() error {
 // undecodable or a running index entry does not point at a running session
 // of its plate (db.Check lists such problems); all wrapped.
 func (db *DB) Load(ctx context.Context) (sessions.State, error) {
+	defer db.prefetch()()
 	var st sessions.State
 	err := db.view(ctx, "load", func(b *buckets) error {
 		var err error
 		if st.Running, err = b.runningSessions(); err != nil {
 			return err
 		}
-		if err := b.settings.ForEach(func(k, v []byte) error {
-			s, err := decode[sessions.Settings]("settings", k, v)
-			st.Settings = append(st.Settings, s)
-			return err
-		}); err != nil {
+		if st.Settings, err = b.allSettings(); err != nil {
 			return err
 		}
 		if err := b.accounts.ForEach(func(k, v []byte) error {
@@ -203,21 +202,111 @@ func (db *DB) Load(ctx context.Context) (sessions.State, error) {
 	return st, nil
 }
 
-// runningSessions returns the sessions of the running index, ordered by ID.
-func (b *buckets) runningSessions() ([]sessions.Session, error) {
-	var out []sessions.Session
-	err := b.running.ForEach(func(plate, v []byte) error {
-		s, err := b.indexed(plate, v)
+// prefetch reads the file in order, in the background, until the returned
+// stop is called. After a reboot the file is not in the page cache, and
+// bbolt, which asks the kernel for no read-ahead on its map, would fault it
+// in one 4 KiB page at a time: a million running sessions took 17 s to
+// load so, against 2 s at the disk's sequential speed.
+func (db *DB) prefetch() (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		f, err := os.Open(db.path)
 		if err != nil {
-			return err
+			return // only an optimisation
 		}
-		out = append(out, s)
+		defer f.Close()
+		buf := make([]byte, 1<<20)
+		for off := int64(0); ; off += int64(len(buf)) {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, err := f.ReadAt(buf, off); err != nil {
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// runningSessions returns the sessions of the running index, ordered by ID.
+// It reads the index, then the sessions in ID order, and decodes them in
+// parallel: a million running sessions load in a few seconds.
+func (b *buckets) runningSessions() ([]sessions.Session, error) {
+	type entry struct {
+		id    uint64
+		plate []byte
+	}
+	index := make([]entry, 0, b.running.Stats().KeyN)
+	err := b.running.ForEach(func(plate, v []byte) error {
+		id, ok := decodeU64(v)
+		if !ok {
+			return fmt.Errorf("%w: running index %q: bad id %x", ErrCorrupt, plate, v)
+		}
+		index = append(index, entry{id, plate})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b sessions.Session) int { return cmp.Compare(a.ID, b.ID) })
+	if len(index) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(index, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
+	keys, raws := make([][]byte, len(index)), make([][]byte, len(index))
+	c := b.sessions.Cursor()
+	var k, v []byte
+	var buf [8]byte
+	for i, e := range index {
+		key := binary.BigEndian.AppendUint64(buf[:0], e.id)
+		// The next running session is often a few records on: step there
+		// rather than search from the root.
+		for n := 0; k != nil && bytes.Compare(k, key) < 0 && n < 8; n++ {
+			k, v = c.Next()
+		}
+		if !bytes.Equal(k, key) {
+			k, v = c.Seek(key)
+		}
+		if !bytes.Equal(k, key) || v == nil {
+			return nil, fmt.Errorf("%w: running index %q: session %d missing", ErrCorrupt, e.plate, e.id)
+		}
+		keys[i], raws[i] = k, v
+	}
+	out := make([]sessions.Session, len(index))
+	if err := decodeAll("session", keys, raws, out, fastSession); err != nil {
+		return nil, err
+	}
+	for i, s := range out {
+		if !s.Running() || s.Plate != string(index[i].plate) {
+			return nil, fmt.Errorf("%w: running index %q: session %d is not a running session of that plate", ErrCorrupt, index[i].plate, index[i].id)
+		}
+	}
+	return out, nil
+}
+
+// allSettings returns every number's settings, ordered by number, decoded
+// in parallel.
+func (b *buckets) allSettings() ([]sessions.Settings, error) {
+	n := b.settings.Stats().KeyN
+	keys, raws := make([][]byte, 0, n), make([][]byte, 0, n)
+	if err := b.settings.ForEach(func(k, v []byte) error {
+		keys, raws = append(keys, k), append(raws, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	out := make([]sessions.Settings, len(keys))
+	if err := decodeAll("settings", keys, raws, out, fastSettings); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
