@@ -13,6 +13,7 @@ import (
 
 	"smspark/config"
 	"smspark/sessions"
+	"smspark/smpp"
 	"smspark/smpp/smsc"
 	"smspark/store"
 )
@@ -101,6 +102,22 @@ func (e *e2e) waitBound() {
 	defer cancel()
 	if err := e.sim.WaitBound(ctx, 1); err != nil {
 		e.t.Fatalf("engine did not bind: %v", err)
+	}
+	// The simulator counts a bind once it sent bind_resp; wait until the
+	// engine's side has read it too.
+	for {
+		up := true
+		for _, b := range e.main.Client.Status() {
+			up = up && b.State == smpp.StateUp
+		}
+		if up {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			e.t.Fatalf("the engine's binds are not up: %+v", e.main.Client.Status())
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 }
 
