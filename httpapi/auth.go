@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
@@ -101,7 +103,7 @@ func (s *Server) authenticate(r *http.Request, a Auth) (Principal, error) {
 		}
 		return Principal{}, errUnauthorized()
 	}
-	k, err := s.opts.Store.APIKeyByHash(r.Context(), store.HashKey(cred))
+	k, err := s.keys.get(r.Context(), store.HashKey(cred), s.opts.Clock(), s.opts.Store.APIKeyByHash)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Revoked) {
 		return Principal{}, errUnauthorized()
 	}
@@ -112,6 +114,55 @@ func (s *Server) authenticate(r *http.Request, a Auth) (Principal, error) {
 		return Principal{}, errForbidden("this key's role (" + k.Role + ") may not call this endpoint")
 	}
 	return Principal{KeyID: k.ID, Role: k.Role, City: k.City}, nil
+}
+
+// keyCache keeps the API key records found in the store for keyCacheTTL,
+// so that a request does not cost a store transaction and a decode. Only
+// keys found are kept: an unknown key asks the store every time, so a
+// key works the moment it is created, and guessing fills nothing. A key
+// revoked in the store stops working within keyCacheTTL. Its zero value
+// is ready to use.
+type keyCache struct {
+	mu   sync.RWMutex
+	keys map[string]cachedKey // by hash
+}
+
+type cachedKey struct {
+	key     store.APIKey
+	fetched time.Time
+}
+
+// How long a key record is trusted, and how many are kept.
+const (
+	keyCacheTTL = time.Second
+	keyCacheMax = 10_000
+)
+
+// get returns the key record of hash from the cache, or from lookup (and
+// keeps it). Returns lookup's errors.
+func (c *keyCache) get(ctx context.Context, hash string, now time.Time, lookup func(context.Context, string) (store.APIKey, error)) (store.APIKey, error) {
+	c.mu.RLock()
+	e, ok := c.keys[hash]
+	c.mu.RUnlock()
+	if ok && !now.Before(e.fetched) && now.Sub(e.fetched) < keyCacheTTL {
+		return e.key, nil
+	}
+	k, err := lookup(ctx, hash)
+	if err != nil {
+		if ok {
+			c.mu.Lock()
+			delete(c.keys, hash)
+			c.mu.Unlock()
+		}
+		return k, err
+	}
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= keyCacheMax {
+		c.keys = map[string]cachedKey{}
+	}
+	c.keys[hash] = cachedKey{key: k, fetched: now}
+	c.mu.Unlock()
+	return k, nil
 }
 
 // tokenStore holds motorists' login tokens (in memory: a restart logs
@@ -189,6 +240,9 @@ const (
 	loginEvery = 20 * time.Second
 )
 
+// maxLimiterID is the longest id the limiter keeps as it is.
+const maxLimiterID = 80
+
 func newLoginLimiter() *loginLimiter { return &loginLimiter{byID: map[string]*rate.Limiter{}} }
 
 func (l *loginLimiter) allow(ids ...string) bool {
@@ -199,6 +253,12 @@ func (l *loginLimiter) allow(ids ...string) bool {
 	}
 	ok := true
 	for _, id := range ids {
+		if len(id) > maxLimiterID {
+			// A username is the client's to choose: keep a digest of a
+			// long one, not the whole of it.
+			sum := sha256.Sum256([]byte(id))
+			id = "sha256:" + hex.EncodeToString(sum[:])
+		}
 		lim, found := l.byID[id]
 		if !found {
 			lim = rate.NewLimiter(rate.Every(loginEvery), loginBurst)

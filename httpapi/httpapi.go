@@ -79,6 +79,7 @@ type Server struct {
 	srv      *http.Server
 	ln       net.Listener
 	logins   *loginLimiter
+	keys     keyCache // API key records recently found in the store
 	tokens   *tokenStore
 	keyLocks keyLocks // requests with the same Idempotency-Key, one at a time
 	requests *prometheus.CounterVec

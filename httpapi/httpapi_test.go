@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -36,8 +35,9 @@ func TestProbesAndMetrics(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
+	client := newClient(t)
 	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + s.Addr() + path)
+		resp, err := client.Get("http://" + s.Addr() + path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,8 @@ import (
 
 // idempotent runs a POST handler once per Idempotency-Key (per caller): a
 // retry with the same key and body gets the stored response; the same key
-// with another body is refused.
+// with another body is refused. Answers that say "try again" (5xx,
+// 429) are not kept.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p Principal, h HandlerFunc) error {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
@@ -56,7 +57,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p Principal,
 	if err := h(rec, r); err != nil {
 		s.writeProblem(rec, r, err)
 	}
-	if rec.status < 500 {
+	// A 5xx or a 429 says "try again": the retry must run, not get it back.
+	if rec.status < 500 && rec.status != http.StatusTooManyRequests {
 		if err := s.opts.Store.PutIdempotentResponse(r.Context(), scope, key, store.Idempotent{
 			RequestHash: hash, Status: rec.status, ContentType: rec.header.Get("Content-Type"),
 			Body: rec.body.Bytes(), Created: s.opts.Clock()}); err != nil {

@@ -66,7 +66,8 @@ func (s *Server) enforcement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problem(http.StatusBadRequest, "invalid-plate", "Invalid plate", "%q is not a plate", r.PathValue("plate"))
 	}
-	code := r.URL.Query().Get("zone")
+	query := r.URL.Query()
+	code := query.Get("zone")
 	zone, ok := s.opts.Zones(code)
 	if !ok {
 		return problem(http.StatusBadRequest, "unknown-zone", "Unknown zone", "zone %q is not configured", code)
@@ -77,7 +78,7 @@ func (s *Server) enforcement(w http.ResponseWriter, r *http.Request) error {
 		return problem(http.StatusBadRequest, "unknown-zone", "Unknown zone", "zone %q is not configured", code)
 	}
 	at := s.opts.Clock()
-	if t := r.URL.Query().Get("at"); t != "" {
+	if t := query.Get("at"); t != "" {
 		if at, err = time.Parse(time.RFC3339, t); err != nil {
 			return errBadRequest("at: %v", err)
 		}
@@ -118,7 +119,15 @@ func (s *Server) enforcement(w http.ResponseWriter, r *http.Request) error {
 		resp.Until = &until
 	}
 	for _, ss := range v.Recent {
-		resp.Recent = append(resp.Recent, ref(ss))
+		// The engine gives the plate's recent sessions in every zone: a
+		// city's key sees its own city's only.
+		city := ss.City
+		if z, ok := s.opts.Zones(ss.Zone); ok {
+			city = z.City
+		}
+		if p.CanSeeCity(city) {
+			resp.Recent = append(resp.Recent, ref(ss))
+		}
 	}
 	return writeJSON(w, http.StatusOK, resp)
 }
