@@ -54,6 +54,7 @@ type AdminStore interface {
 	APIKeys(ctx context.Context) ([]store.APIKey, error)
 	PutAPIKey(ctx context.Context, k store.APIKey) error
 	APIKeyByHash(ctx context.Context, hash string) (store.APIKey, error)
+	RevokeAPIKey(ctx context.Context, id string) (store.APIKey, error)
 	// Backup writes a consistent copy of the store while it is in use.
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 	// Path is the store's file, whose size status reports.
@@ -183,6 +184,7 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "GET /admin/charges/{day}", a.charges)
 	a.route(mux, "GET /admin/keys", a.keys)
 	a.route(mux, "POST /admin/keys", a.createKey)
+	a.route(mux, "POST /admin/keys/{id}/revoke", a.revokeKey)
 	a.route(mux, "GET /admin/backup", a.backup)
 	a.route(mux, "POST /admin/config/reload", a.reload)
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
@@ -936,6 +938,18 @@ func (a *Admin) keys(w http.ResponseWriter, r *http.Request) error {
 	}
 	slices.SortFunc(out, func(x, y AdminKey) int { return strings.Compare(x.Created+x.ID, y.Created+y.ID) })
 	return writeJSON(w, http.StatusOK, map[string]any{"keys": out})
+}
+
+// revokeKey stops a key from working.
+func (a *Admin) revokeKey(w http.ResponseWriter, r *http.Request) error {
+	k, err := a.opts.Store.RevokeAPIKey(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("no such key")
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a.adminKey(k))
 }
 
 // createKey makes a key: {"role": …, "city": …, "label": …}. An admin key

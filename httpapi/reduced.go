@@ -15,6 +15,7 @@ type Counter interface {
 	GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error)
 	RevokeGrant(ctx context.Context, id string) (sessions.Grant, error)
 	Grants(city string) []sessions.Grant
+	CityName(name string) (string, bool)
 }
 
 // CounterRoutes registers the city counter's reduced-tariff endpoints and
@@ -22,8 +23,8 @@ type Counter interface {
 func CounterRoutes(c Counter) func(*Server, *http.ServeMux) {
 	return func(s *Server, mux *http.ServeMux) {
 		s.route(mux, "GET /v1/cities/{city}/reduced-tariffs", Roles("counter"), func(w http.ResponseWriter, r *http.Request) error {
-			city := r.PathValue("city")
-			if !PrincipalOf(r.Context()).CanSeeCity(city) {
+			city, ok := c.CityName(r.PathValue("city"))
+			if !ok || !PrincipalOf(r.Context()).CanSeeCity(city) {
 				return errNotFound("no such city")
 			}
 			out := []grantJSON{}
@@ -33,8 +34,8 @@ func CounterRoutes(c Counter) func(*Server, *http.ServeMux) {
 			return writeJSON(w, http.StatusOK, map[string]any{"grants": out})
 		})
 		s.route(mux, "POST /v1/cities/{city}/reduced-tariffs", Roles("counter"), func(w http.ResponseWriter, r *http.Request) error {
-			city := r.PathValue("city")
-			if !PrincipalOf(r.Context()).CanSeeCity(city) {
+			city, ok := c.CityName(r.PathValue("city"))
+			if !ok || !PrincipalOf(r.Context()).CanSeeCity(city) {
 				return errNotFound("no such city")
 			}
 			var req struct {

@@ -108,7 +108,14 @@ func (s *Server) enforcement(w http.ResponseWriter, r *http.Request) error {
 		Until   *string      `json:"until"`
 		Session *sessionRef  `json:"session"`
 		Recent  []sessionRef `json:"recently_ended"`
+		Permit  *permitRef   `json:"permit,omitempty"`
 	}{Plate: plate, Zone: zone.Code, At: at.In(s.opts.Location).Format(time.RFC3339), Valid: v.Valid, Recent: []sessionRef{}}
+	if v.Session == nil && v.Permit != nil {
+		loc := s.opts.Location
+		until := v.Permit.Until.In(loc).Format(time.RFC3339)
+		resp.Until = &until
+		resp.Permit = &permitRef{ID: v.Permit.ID, Type: v.Permit.Type, From: v.Permit.From.In(loc).Format(time.RFC3339), Until: until}
+	}
 	if v.Session != nil {
 		sr := ref(*v.Session)
 		resp.Session = &sr
@@ -130,6 +137,14 @@ func (s *Server) enforcement(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return writeJSON(w, http.StatusOK, resp)
+}
+
+// permitRef is the permit or day card that makes a plate valid.
+type permitRef struct {
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	From  string `json:"from"`
+	Until string `json:"until"`
 }
 
 // accountJSON is an account in API responses.

@@ -98,8 +98,8 @@ func Verify(secret, body []byte, signature string, now time.Time) (Callback, err
 	if err := dec.Decode(&c); err != nil {
 		return Callback{}, fmt.Errorf("%w: %w", ErrBadCallback, err)
 	}
-	if c.Order == "" || c.Nonce == "" || (c.Result != "paid" && c.Result != "failed") {
-		return Callback{}, fmt.Errorf("%w: order, nonce and result paid|failed are required", ErrBadCallback)
+	if c.Order == "" || c.Nonce == "" || len(c.Nonce) > 128 || len(c.Order) > 64 || (c.Result != "paid" && c.Result != "failed") {
+		return Callback{}, fmt.Errorf("%w: order (at most 64 characters), nonce (at most 128) and result paid|failed are required", ErrBadCallback)
 	}
 	if d := now.Sub(c.Timestamp); d > MaxAge || d < -MaxAge {
 		return Callback{}, ErrStale

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Errors of reduced-tariff grants.
@@ -88,4 +89,16 @@ func (e *Engine) Grants(city string) []Grant {
 		}
 	}
 	return out
+}
+
+// CityName returns the configured name of a city written in any case.
+func (e *Engine) CityName(name string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for n := range e.cities {
+		if strings.EqualFold(n, name) {
+			return n, true
+		}
+	}
+	return "", false
 }

@@ -130,3 +130,28 @@ func (db *DB) update(ctx context.Context, op string, fn func(*buckets) error) er
 	}
 	return nil
 }
+
+// RevokeAPIKey marks the key with the ID revoked: it stops working (the
+// API's key cache forgets it within a second). Returns ErrNotFound.
+func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
+	var out APIKey
+	err := db.update(ctx, "revoke api key", func(b *buckets) error {
+		var hash []byte
+		err := b.apiKeys.ForEach(func(k, v []byte) error {
+			rec, err := decode[APIKey]("api key", k, v)
+			if err == nil && rec.ID == id {
+				hash, out = append([]byte(nil), k...), rec
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if hash == nil {
+			return fmt.Errorf("%w: key %s", ErrNotFound, id)
+		}
+		out.Revoked = true
+		return put(b.apiKeys, "api key", hash, out)
+	})
+	return out, err
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"crypto/rand"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -110,7 +112,39 @@ func newKeysCommand() *cobra.Command {
 			return outputKeys(cmd, keys, asJSON)
 		},
 	}
-	cmd.AddCommand(create, list)
+	var id string
+	revoke := &cobra.Command{
+		Use:   "revoke --id ID",
+		Short: "Revoke a key: it stops working (within a second on a running engine)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			var k httpapi.AdminKey
+			if t.remote() {
+				if err := t.client().do(cmd.Context(), http.MethodPost, "/admin/keys/"+url.PathEscape(id)+"/revoke", nil, &k); err != nil {
+					return err
+				}
+			} else {
+				db, err := t.localStore()
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				rec, err := db.RevokeAPIKey(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				k = httpapi.NewAdminKey(rec, cfg.Location)
+			}
+			return outputKeys(cmd, []httpapi.AdminKey{k}, asJSON)
+		},
+	}
+	revoke.Flags().StringVar(&id, "id", "", "the key's id (keys list shows it)")
+	_ = revoke.MarkFlagRequired("id")
+	cmd.AddCommand(create, list, revoke)
 	return cmd
 }
 
