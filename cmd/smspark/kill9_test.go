@@ -105,6 +105,8 @@ func TestKill9UnderLoad(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// A failing test leaves no engine behind.
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
 		wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
 		defer wcancel()
 		if err := sim.WaitBound(wctx, 1); err != nil {
