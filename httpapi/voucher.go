@@ -3,12 +3,10 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
-	"smspark/payments"
 	"smspark/pdf"
 	"smspark/vouchers"
 )
@@ -326,26 +324,9 @@ func (v *voucherAPI) cancel(w http.ResponseWriter, r *http.Request) error {
 // valid HMAC signature, a fresh timestamp and a nonce never seen before,
 // or nothing changes.
 func (v *voucherAPI) callback(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return errBadRequest("reading the body: %v", err)
-	}
-	now := v.s.opts.Clock()
-	c, err := payments.Verify(v.secret, body, r.Header.Get(payments.SignatureHeader), now)
-	switch {
-	case errors.Is(err, payments.ErrBadSignature):
-		return problem(http.StatusUnauthorized, "bad-signature", "Bad signature", "the callback's signature does not verify")
-	case errors.Is(err, payments.ErrStale):
-		return problem(http.StatusBadRequest, "stale-callback", "Stale callback", "the callback's timestamp is too far from now")
-	case err != nil:
-		return errBadRequest("%v", err)
-	}
-	fresh, err := v.nonces.UseNonce(r.Context(), c.Nonce, now)
+	c, err := verifiedCallback(v.s, v.secret, v.nonces, r)
 	if err != nil {
 		return err
-	}
-	if !fresh {
-		return problem(http.StatusConflict, "replayed-callback", "Replayed callback", "this callback was received before")
 	}
 	ref := c.Reference
 	if ref == "" {
