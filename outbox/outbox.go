@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,6 +67,7 @@ type Sender struct {
 	ready   []sessions.Message // to submit now, FIFO
 	later   retryHeap          // to submit after a backoff
 	known   map[uint64]bool    // queued or in flight, to drop duplicates
+	busy    map[string]uint64  // number -> the message of it in flight or waiting for a retry
 	signal  chan struct{}      // ready has something
 	updates []sessions.Message // durable status changes to commit
 	flush   chan struct{}      // updates has something
@@ -109,6 +111,7 @@ func New(opts Options) (*Sender, error) {
 		opts:   opts,
 		log:    opts.Logger.With().Str("component", "outbox").Logger(),
 		known:  map[uint64]bool{},
+		busy:   map[string]uint64{},
 		signal: make(chan struct{}, 1),
 		flush:  make(chan struct{}, 1),
 		bySMSC: map[string]uint64{},
@@ -223,9 +226,14 @@ func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 		for len(s.later) > 0 && !s.later[0].at.After(now) {
 			s.ready = append(s.ready, heap.Pop(&s.later).(retry).msg)
 		}
-		if len(s.ready) > 0 {
-			m := s.ready[0]
-			s.ready = s.ready[1:]
+		// A number gets its messages in order: one in flight (or waiting
+		// for its retry) at a time, the oldest first.
+		for i, m := range s.ready {
+			if holder, ok := s.busy[m.To]; ok && holder != m.ID {
+				continue
+			}
+			s.ready = slices.Delete(s.ready, i, i+1)
+			s.busy[m.To] = m.ID
 			if len(s.ready) > 0 {
 				notify(s.signal)
 			}
@@ -278,6 +286,7 @@ func (s *Sender) submit(ctx context.Context, m sessions.Message) {
 			s.latency.WithLabelValues(m.Operator).Observe(now.Sub(m.Created).Seconds())
 		}
 		s.record(m, true)
+		s.release(m)
 	case s.opts.Temporary(err) && ctx.Err() == nil:
 		m.Error = err.Error()
 		s.mts.WithLabelValues(m.Source, "retry").Inc()
@@ -291,12 +300,24 @@ func (s *Sender) submit(ctx context.Context, m sessions.Message) {
 		// Shutting down: the message stays queued in the store and is
 		// sent after the restart.
 		s.forget(m.ID)
+		s.release(m)
 	default:
 		m.Status, m.Error = sessions.StatusFailed, err.Error()
 		s.mts.WithLabelValues(m.Source, "failed").Inc()
 		s.log.Warn().Uint64("message", m.ID).Str("to", sessions.MaskNumber(m.To)).Err(err).Msg("submit failed for good")
 		s.record(m, true)
+		s.release(m)
 	}
+}
+
+// release lets the next message to a number go.
+func (s *Sender) release(m sessions.Message) {
+	s.mu.Lock()
+	if s.busy[m.To] == m.ID {
+		delete(s.busy, m.To)
+	}
+	s.mu.Unlock()
+	notify(s.signal)
 }
 
 func (s *Sender) forget(id uint64) {

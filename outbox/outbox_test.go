@@ -1032,3 +1032,54 @@ func TestRunReturnsStoreWriteError(t *testing.T) {
 		}
 	})
 }
+
+// TestOneNumberInOrder: a number gets its messages in order — its second
+// message waits while the first is in flight or waiting for a retry —
+// while other numbers' messages go meanwhile.
+func TestOneNumberInOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, _ := openStore(t)
+		first, second := queued(t, 1, "+32470000001"), queued(t, 2, "+32470000001")
+		second.Text = "second"
+		other := queued(t, 3, "+32470000002")
+		commit(t, db, first, second, other)
+		log := &submits{}
+		release := make(chan struct{})
+		failedOnce := false
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+			log.add(mt)
+			if mt.To == first.To && mt.Text == first.Text {
+				<-release
+				if !failedOnce {
+					failedOnce = true
+					return "", nil, errTemporary // retried after a backoff
+				}
+			}
+			return smscA, smscIDs(mt.To), nil
+		}}
+		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Temporary: temporary, Workers: 4,
+			RetryMin: time.Millisecond, RetryMax: time.Millisecond})
+		r := start(t, s)
+		synctest.Wait()
+		// The first is in flight: the other number's message went, the
+		// second to the same number waits.
+		if log.count(other.To) != 1 || log.count(first.To) != 1 {
+			t.Fatalf("while the first is in flight: %d to the other number, %d to the first", log.count(other.To), log.count(first.To))
+		}
+		release <- struct{}{} // fails temporarily
+		synctest.Wait()
+		time.Sleep(2 * time.Millisecond) // the backoff, in fake time
+		release <- struct{}{}
+		synctest.Wait()
+		r.stop(t)
+		var texts []string
+		for _, mt := range log.mts {
+			if mt.To == first.To {
+				texts = append(texts, mt.Text)
+			}
+		}
+		if len(texts) != 3 || texts[0] != first.Text || texts[1] != first.Text || texts[2] != "second" {
+			t.Fatalf("to the first number, in order: %q", texts)
+		}
+	})
+}
