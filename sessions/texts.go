@@ -178,26 +178,75 @@ func (r renderer) fill(tmpl string) string {
 	case !n.FreeUntil.IsZero():
 		price = lx.freeUntil
 	}
-	pairs := []string{
-		"{plate}", gsm.ToGSM(n.Plate),
-		"{zone}", r.zone(n.Zone, n.ZoneName),
-		"{start}", r.clock(n.Start),
-		"{end}", r.clock(n.End),
-		"{free}", r.clock(n.FreeUntil),
-		"{rate}", lx.money(n.RatePerHour),
-		"{cost}", lx.money(n.CostCents),
-		"{user}", gsm.ToGSM(n.Username),
-		"{pass}", n.Password,
-		"{site}", website,
+	val := func(key string) (string, bool) {
+		switch key {
+		case "{plate}":
+			return gsm.ToGSM(n.Plate), true
+		case "{zone}":
+			return r.zone(n.Zone, n.ZoneName), true
+		case "{start}":
+			return r.clock(n.Start), true
+		case "{end}":
+			return r.clock(n.End), true
+		case "{free}":
+			return r.clock(n.FreeUntil), true
+		case "{rate}":
+			return lx.money(n.RatePerHour), true
+		case "{cost}":
+			return lx.money(n.CostCents), true
+		case "{user}":
+			return gsm.ToGSM(n.Username), true
+		case "{pass}":
+			return n.Password, true
+		case "{site}":
+			return website, true
+		}
+		if n.Ended != nil {
+			switch key {
+			case "{oldplate}":
+				return gsm.ToGSM(n.Ended.Plate), true
+			case "{oldzone}":
+				return r.zone(n.Ended.Zone, n.Ended.ZoneName), true
+			case "{oldcost}":
+				return lx.money(n.Ended.CostCents), true
+			}
+		}
+		return "", false
 	}
-	if n.Ended != nil {
-		pairs = append(pairs,
-			"{oldplate}", gsm.ToGSM(n.Ended.Plate),
-			"{oldzone}", r.zone(n.Ended.Zone, n.Ended.ZoneName),
-			"{oldcost}", lx.money(n.Ended.CostCents))
+	return expand(tmpl, func(key string) (string, bool) {
+		if key == "{price}" {
+			return expand(price, val), true
+		}
+		return val(key)
+	})
+}
+
+// expand replaces the {placeholders} of tmpl that val knows, in one pass
+// (a value is not scanned again); unknown ones stay as they are. It is
+// what strings.NewReplacer did, without building one for every reply.
+func expand(tmpl string, val func(key string) (string, bool)) string {
+	var b strings.Builder
+	b.Grow(len(tmpl) + 48)
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		if v, ok := val(tmpl[i : i+j+1]); ok {
+			b.WriteString(tmpl[:i])
+			b.WriteString(v)
+			tmpl = tmpl[i+j+1:]
+			continue
+		}
+		b.WriteString(tmpl[:i+1])
+		tmpl = tmpl[i+1:]
 	}
-	rep := strings.NewReplacer(pairs...)
-	return rep.Replace(strings.ReplaceAll(tmpl, "{price}", price))
 }
 
 // zone returns how a reply names a zone: its code and, unless the reply
