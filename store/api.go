@@ -155,3 +155,52 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
 	})
 	return out, err
 }
+
+// PruneRequests removes idempotent responses stored and payment nonces
+// seen before cutoff: a nonce only matters within the callbacks' few
+// minutes of validity, and a retry with the same Idempotency-Key comes
+// within hours. It returns how many records it removed.
+func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := db.update(ctx, "prune requests", func(b *buckets) error {
+		var doomed [][]byte
+		err := b.idempotency.ForEach(func(k, v []byte) error {
+			r, err := decode[Idempotent]("idempotent response", k, v)
+			if err != nil {
+				return err
+			}
+			if r.Created.Before(cutoff) {
+				doomed = append(doomed, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range doomed {
+			if err := b.idempotency.Delete(k); err != nil {
+				return err
+			}
+		}
+		n += len(doomed)
+		doomed = doomed[:0]
+		err = b.nonces.ForEach(func(k, v []byte) error {
+			t, err := time.Parse(time.RFC3339Nano, string(v))
+			if err != nil || t.Before(cutoff) {
+				doomed = append(doomed, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range doomed {
+			if err := b.nonces.Delete(k); err != nil {
+				return err
+			}
+		}
+		n += len(doomed)
+		return nil
+	})
+	return n, err
+}

@@ -490,3 +490,31 @@ func TestRetentionAndCompact(t *testing.T) {
 		t.Fatalf("after compact: %+v", st.Running)
 	}
 }
+
+func TestPruneRequests(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	old, recent := t0.Add(-48*time.Hour), t0
+	for i, at := range []time.Time{old, recent} {
+		key := fmt.Sprint("k", i)
+		if err := db.PutIdempotentResponse(ctx, "key:K1", key, store.Idempotent{RequestHash: "h", Status: 201, Created: at}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UseNonce(ctx, fmt.Sprint("n", i), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.PruneRequests(ctx, t0.Add(-24*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v; want 2", n, err)
+	}
+	if _, err := db.IdempotentResponse(ctx, "key:K1", "k0"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the old response survived: %v", err)
+	}
+	if _, err := db.IdempotentResponse(ctx, "key:K1", "k1"); err != nil {
+		t.Fatalf("the recent response was removed: %v", err)
+	}
+	if fresh, _ := db.UseNonce(ctx, "n1", t0); fresh {
+		t.Fatal("the recent nonce was forgotten")
+	}
+}

@@ -88,19 +88,25 @@ func (m *Main) Reload() error {
 }
 
 // retain removes, once a day, ended sessions, MO journal entries and sent
-// messages older than RetentionMonths (their statements long closed).
+// messages older than RetentionMonths (their statements long closed), and
+// idempotency records and payment nonces older than a day.
 func (m *Main) retain(ctx context.Context) error {
-	if m.RetentionMonths <= 0 {
-		return nil
-	}
 	for {
-		cutoff := m.Clock.Now().AddDate(0, -m.RetentionMonths, 0)
-		p, err := m.DB.DeleteBefore(ctx, cutoff)
-		if err != nil && ctx.Err() == nil {
-			m.Logger.Error().Err(err).Msg("retention failed; trying again tomorrow")
-		} else if p.Sessions+p.Journal+p.Messages > 0 {
-			m.Logger.Info().Int("sessions", p.Sessions).Int("journal", p.Journal).Int("messages", p.Messages).
-				Time("before", cutoff).Msg("retention: old records removed")
+		// Idempotent responses and payment nonces are kept a day.
+		if n, err := m.DB.PruneRequests(ctx, m.Clock.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			m.Logger.Error().Err(err).Msg("pruning idempotency records failed; trying again tomorrow")
+		} else if n > 0 {
+			m.Logger.Info().Int("records", n).Msg("retention: idempotency records and payment nonces older than a day removed")
+		}
+		if m.RetentionMonths > 0 {
+			cutoff := m.Clock.Now().AddDate(0, -m.RetentionMonths, 0)
+			p, err := m.DB.DeleteBefore(ctx, cutoff)
+			if err != nil && ctx.Err() == nil {
+				m.Logger.Error().Err(err).Msg("retention failed; trying again tomorrow")
+			} else if p.Sessions+p.Journal+p.Messages > 0 {
+				m.Logger.Info().Int("sessions", p.Sessions).Int("journal", p.Journal).Int("messages", p.Messages).
+					Time("before", cutoff).Msg("retention: old records removed")
+			}
 		}
 		select {
 		case <-ctx.Done():
