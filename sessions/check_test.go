@@ -161,3 +161,24 @@ func TestAdminStop(t *testing.T) {
 }
 
 func storeFilterPlate(p string) store.SessionFilter { return store.SessionFilter{Plate: p} }
+
+// TestRecentlyEndedSurviveRestart: a warden right after a restart still
+// sees a session that was stopped five minutes earlier.
+func TestRecentlyEndedSurviveRestart(t *testing.T) {
+	h := newHarness(t)
+	h.spend(alice, "proximus")
+	h.sms("2026-11-23 10:00", alice, "proximus", "1021 1ABC123")
+	h.sms("2026-11-23 11:00", alice, "proximus", "Q")
+	h.clock.Set(at(t, "2026-11-23 11:05"))
+	h.restart()
+	v := h.eng.Check("1ABC123", "1021", at(t, "2026-11-23 11:05"))
+	if v.Valid || len(v.Recent) != 1 || !v.Recent[0].End.Equal(at(t, "2026-11-23 11:00")) {
+		t.Fatalf("after a restart: %+v", v)
+	}
+	// The spent free use (10:05 on the 22nd) is long past the window.
+	for _, s := range v.Recent {
+		if s.Plate != "1ABC123" {
+			t.Fatalf("unexpected recent session %+v", s)
+		}
+	}
+}

@@ -34,6 +34,12 @@ type Vouchers interface {
 // ErrVoucherNotFound is returned by a Vouchers for an unknown code.
 var ErrVoucherNotFound = errors.New("voucher not found")
 
+// endedSource is a Store that can list the sessions that ended since a
+// time (optional: without it, "ended a moment ago" starts empty).
+type endedSource interface {
+	EndedSince(ctx context.Context, since time.Time) ([]Session, error)
+}
+
 // Sender is told of messages once they are durable in the outbox, to
 // submit them. Queued must not block.
 type Sender interface {
@@ -281,6 +287,18 @@ func (e *Engine) reload(ctx context.Context) error {
 	e.seen = map[string]Outcome{}
 	e.seenFIFO = e.seenFIFO[:0]
 	e.recent = map[string][]Session{}
+	if es, ok := e.opts.Store.(endedSource); ok {
+		// Sessions that ended a moment ago stay visible to wardens across
+		// a restart.
+		ended, err := es.EndedSince(ctx, e.opts.Clock.Now().Add(-RecentWindow))
+		if err != nil {
+			return fmt.Errorf("sessions: load recently ended sessions: %w", err)
+		}
+		for _, s := range ended {
+			e.recent[s.Plate] = append(e.recent[s.Plate], s)
+			e.recentFIFO = append(e.recentFIFO, seenKey{s.End, s.Plate})
+		}
+	}
 	e.usedVouchers = map[string]bool{}
 	e.grants = append([]Grant(nil), st.Grants...)
 	e.runningByCity = map[string]int{}

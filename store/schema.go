@@ -3,12 +3,15 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"smspark/sessions"
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 6
+const CurrentSchema = 7
 
 // Bucket and key names.
 const (
@@ -42,6 +45,7 @@ const (
 	bucketDayCards      = "daycards"       // day card ID -> day card
 	bucketDayCardOwners = "daycard_owners" // number, day card ID -> nothing
 	bucketDayCardDays   = "daycard_days"   // date, day card ID -> nothing
+	bucketEnded         = "ended"          // v7: end (8-byte nanos), session ID -> nothing
 )
 
 // bucketNames are the top-level buckets of the current schema.
@@ -50,7 +54,7 @@ func bucketNames() []string {
 		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
 		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex,
 		bucketGrants, bucketPermits, bucketPermitEnds, bucketPermitPlates, bucketDayCards, bucketDayCardOwners,
-		bucketDayCardDays}
+		bucketDayCardDays, bucketEnded}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -74,6 +78,7 @@ func migrations() []migration {
 		3: {"v3 -> v4: vouchers, orders, order index", createMissingBuckets},
 		4: {"v4 -> v5: reduced-tariff grants", createMissingBuckets},
 		5: {"v5 -> v6: permits, day cards and their indexes", createMissingBuckets},
+		6: {"v6 -> v7: index of ended sessions by end", migrateV6},
 	}
 }
 
@@ -82,6 +87,24 @@ func migrations() []migration {
 // key is written by the caller.
 func migrateV0(tx *bolt.Tx) error {
 	return createMissingBuckets(tx)
+}
+
+// migrateV6 creates the index of ended sessions by end and fills it with
+// the sessions that ended in the last day (older ones matter to nobody:
+// the index serves the wardens' "ended a moment ago").
+func migrateV6(tx *bolt.Tx) error {
+	if err := createMissingBuckets(tx); err != nil {
+		return err
+	}
+	ended, all := tx.Bucket([]byte(bucketEnded)), tx.Bucket([]byte(bucketSessions))
+	cut := time.Now().Add(-24 * time.Hour)
+	return all.ForEach(func(k, v []byte) error {
+		s, err := decode[sessions.Session]("session", k, v)
+		if err != nil || s.Running() || s.End.Before(cut) {
+			return err
+		}
+		return ended.Put(endedKey(s), nil)
+	})
 }
 
 // createMissingBuckets creates the buckets of the current schema that the
@@ -225,6 +248,7 @@ type buckets struct {
 	permitPlates   *bolt.Bucket
 	dayCards       *bolt.Bucket
 	dayCardOwners  *bolt.Bucket
+	ended          *bolt.Bucket
 	dayCardDays    *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
@@ -265,6 +289,7 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketPermitPlates, &b.permitPlates},
 		{bucketDayCards, &b.dayCards},
 		{bucketDayCardOwners, &b.dayCardOwners},
+		{bucketEnded, &b.ended},
 		{bucketDayCardDays, &b.dayCardDays},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {

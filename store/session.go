@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -47,7 +48,43 @@ func (b *buckets) putSession(s sessions.Session) error {
 		}
 		return nil
 	}
+	if err := b.ended.Put(endedKey(s), nil); err != nil {
+		return fmt.Errorf("index ended session %d: %w", s.ID, err)
+	}
 	return b.unindexRunning(s.Plate, key)
+}
+
+// endedKey orders ended sessions by end: 8 bytes of Unix nanoseconds,
+// then the session ID.
+func endedKey(s sessions.Session) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), uint64(s.End.UnixNano()))
+	return binary.BigEndian.AppendUint64(k, s.ID)
+}
+
+// EndedSince returns the sessions that ended at or after since, in the
+// order they ended (the wardens' "ended a moment ago" after a restart).
+func (db *DB) EndedSince(ctx context.Context, since time.Time) ([]sessions.Session, error) {
+	var out []sessions.Session
+	err := db.view(ctx, "ended sessions", func(b *buckets) error {
+		c := b.ended.Cursor()
+		from := binary.BigEndian.AppendUint64(nil, uint64(max(since.UnixNano(), 0)))
+		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
+			if len(k) != 16 {
+				continue
+			}
+			raw := b.sessions.Get(k[8:])
+			if raw == nil {
+				continue // removed by retention
+			}
+			s, err := decode[sessions.Session]("session", k[8:], raw)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // unindexRunning removes plate's running index entry if it points at the
