@@ -370,7 +370,9 @@ func (s *session) shutdown() {
 	select {
 	case <-s.done: // the SMSC went first
 	default:
-		if _, err := s.request(context.Background(), pdu.UnbindID, nil, min(s.b.smsc.ResponseTimeout, drain)); err != nil {
+		// The unbind waits for its resp at least a second, however short
+		// the drain: the unbind must reach the wire before the close.
+		if _, err := s.request(context.Background(), pdu.UnbindID, nil, min(s.b.smsc.ResponseTimeout, max(drain, time.Second))); err != nil {
 			s.log.Warn().Str("error", err.Error()).Msg("smpp: unbind not answered")
 		}
 	}
@@ -445,6 +447,13 @@ func (s *session) request(ctx context.Context, id pdu.ID, body []byte, timeout t
 		s.forget(seq)
 		return packet{}, fmt.Errorf("%w: %s seq %d after %v", ErrTimeout, commandName(id), seq, timeout)
 	case <-ctx.Done():
+		// A resp that arrived wins over a cancellation that raced it: a
+		// bind the SMSC accepted is a bind, to be unbound on shutdown.
+		select {
+		case p := <-pr.ch:
+			return p, nil
+		default:
+		}
 		s.forget(seq)
 		return packet{}, ctx.Err()
 	case <-s.done:
