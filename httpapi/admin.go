@@ -792,24 +792,12 @@ func StatementTotal(s billing.Statement) AdminStatementTotal {
 		TotalCents: s.TotalCents, Communication: s.Communication.String(), Due: s.Due.Format(time.DateOnly)}
 }
 
-func (a *Admin) zoneName(code string) string {
-	z, _ := a.opts.Zones(code)
-	return z.Name
-}
-
 func (a *Admin) buildStatement(ctx context.Context, acct sessions.Account, month string) (billing.Statement, error) {
-	from, to, err := billing.MonthRange(month, a.opts.Location)
+	st, err := BuildStatement(ctx, a.opts.Store, acct, month, ZoneNamer(a.opts.Zones), a.opts.Location)
 	if errors.Is(err, billing.ErrBadMonth) {
 		return billing.Statement{}, errBadRequest("month: %v", err)
 	}
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	list, err := a.opts.Store.Sessions(ctx, store.SessionFilter{Account: acct.ID, From: from, To: to})
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	return billing.NewStatement(acct, month, list, a.zoneName, a.opts.Location)
+	return st, err
 }
 
 // statements lists every account's statement of a month, in short.

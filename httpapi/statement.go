@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"smspark/billing"
 	"smspark/pdf"
 	"smspark/sessions"
 	"smspark/store"
+	"smspark/tariffs"
 )
 
 // StatementRoutes registers the statements of Premium and Pro accounts:
@@ -32,31 +34,42 @@ func StatementRoutes() func(*Server, *http.ServeMux) {
 	}
 }
 
-// BuildStatement builds an account's statement for a month ("2026-11")
-// from the sessions in the store. Returns billing.ErrBadMonth (wrapped).
-func (s *Server) BuildStatement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
-	from, to, err := billing.MonthRange(month, s.opts.Location)
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	list, err := s.opts.Store.Sessions(ctx, store.SessionFilter{Account: a.ID, From: from, To: to})
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	return billing.NewStatement(a, month, list, s.zoneName, s.opts.Location)
+// SessionSource lists sessions (the store).
+type SessionSource interface {
+	Sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error)
 }
 
-func (s *Server) zoneName(code string) string {
-	if s.opts.Zones != nil {
-		if z, ok := s.opts.Zones(code); ok {
-			return z.Name
-		}
+// BuildStatement builds an account's statement for a month ("2026-11")
+// from the sessions that ended in it; zoneName names a zone code. The API,
+// the admin endpoint and the CLI all build statements with it. Returns
+// billing.ErrBadMonth (wrapped).
+func BuildStatement(ctx context.Context, src SessionSource, a sessions.Account, month string,
+	zoneName func(string) string, loc *time.Location) (billing.Statement, error) {
+	from, to, err := billing.MonthRange(month, loc)
+	if err != nil {
+		return billing.Statement{}, err
 	}
-	return ""
+	list, err := src.Sessions(ctx, store.SessionFilter{Account: a.ID, From: from, To: to})
+	if err != nil {
+		return billing.Statement{}, err
+	}
+	return billing.NewStatement(a, month, list, zoneName, loc)
+}
+
+// ZoneNamer returns a function naming zone codes from a zone lookup ("" for
+// an unknown code or a nil lookup).
+func ZoneNamer(zones func(string) (tariffs.Zone, bool)) func(string) string {
+	return func(code string) string {
+		if zones == nil {
+			return ""
+		}
+		z, _ := zones(code)
+		return z.Name
+	}
 }
 
 func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessions.Account) error {
-	st, err := s.BuildStatement(r.Context(), a, r.PathValue("month"))
+	st, err := BuildStatement(r.Context(), s.opts.Store, a, r.PathValue("month"), ZoneNamer(s.opts.Zones), s.opts.Location)
 	if errors.Is(err, billing.ErrBadMonth) {
 		return errBadRequest("month: %v", err)
 	}

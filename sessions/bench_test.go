@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"smspark/sessions"
-	"smspark/store"
 )
 
 // BenchmarkHandle measures whole commands — parse, apply, commit with fsync
@@ -50,6 +49,5 @@ func BenchmarkHandle(b *testing.B) {
 func newBenchHarness(b *testing.B) *harness {
 	h := newHarness(b)
 	h.clock.Set(at(b, "2026-11-23 10:00"))
-	_ = store.Options{}
 	return h
 }

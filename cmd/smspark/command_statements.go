@@ -39,8 +39,7 @@ With --server the running engine makes them (the same bytes).`,
 			if err != nil {
 				return err
 			}
-			from, to, err := billing.MonthRange(month, cfg.Location)
-			if err != nil {
+			if _, _, err := billing.MonthRange(month, cfg.Location); err != nil {
 				return err
 			}
 			if err := os.MkdirAll(out, 0o750); err != nil {
@@ -62,17 +61,13 @@ With --server the running engine makes them (the same bytes).`,
 			if err != nil {
 				return err
 			}
-			zoneName := func(code string) string { z, _ := cfg.Zone(code); return z.Name }
+			zoneName := httpapi.ZoneNamer(cfg.Zone)
 			totals := []httpapi.AdminStatementTotal{}
 			for _, a := range st.Accounts {
 				if account != "" && a.ID != account {
 					continue
 				}
-				list, err := db.Sessions(cmd.Context(), store.SessionFilter{Account: a.ID, From: from, To: to})
-				if err != nil {
-					return err
-				}
-				s, err := billing.NewStatement(a, month, list, zoneName, cfg.Location)
+				s, err := httpapi.BuildStatement(cmd.Context(), db, a, month, zoneName, cfg.Location)
 				if err != nil {
 					return err
 				}
