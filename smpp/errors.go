@@ -77,3 +77,31 @@ func statusError(st pdu.Status) *SubmitError {
 func temporaryStatus(st pdu.Status) bool {
 	return st == statusThrottled || st == statusMsgQFul
 }
+
+// BindRefusal is the error of a bind the SMSC answered with an error
+// status (or a generic_nack); it unwraps to ErrBindRefused.
+type BindRefusal struct {
+	Status pdu.Status
+}
+
+// Error describes the refusal.
+func (e *BindRefusal) Error() string {
+	return fmt.Sprintf("%v: status %#x (%v)", ErrBindRefused, uint32(e.Status), e.Status)
+}
+
+// Unwrap returns ErrBindRefused.
+func (e *BindRefusal) Unwrap() error { return ErrBindRefused }
+
+// Config reports whether the SMSC refused the bind's credentials or
+// configuration, which binding again cannot cure: ESME_RINVPASWD (0x0E),
+// ESME_RINVSYSID (0x0F), ESME_RINVSYSTYP (0x53) and ESME_RBINDFAIL (0x0D,
+// the generic refusal SMSCs give for an unknown account or address).
+// ESME_RALYBND (0x05, the SMSC still holds the bind that just died) and
+// every other status are transient.
+func (e *BindRefusal) Config() bool {
+	switch e.Status {
+	case 0x0D, 0x0E, 0x0F, 0x53:
+		return true
+	}
+	return false
+}
