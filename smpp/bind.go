@@ -676,13 +676,7 @@ func (s *session) dispatch(p packet) {
 // none is free it is answered ESME_RX_T_APPN at once.
 func (s *session) deliver(p packet) {
 	respID := respIDOf(p.id)
-	var d delivery
-	var err error
-	if p.id == pdu.DataSMID {
-		d, err = decodeDataSM(p.body, s.c.opts.Location)
-	} else {
-		d, err = decodeDeliverSM(p.body, s.c.opts.Location)
-	}
+	d, err := s.c.decode(p)
 	if err != nil {
 		status := statusSysErr
 		if errors.Is(err, errMalformed) {
@@ -726,6 +720,24 @@ func (s *session) deliver(p packet) {
 			s.probe()
 		}
 	}()
+}
+
+// decode decodes a deliver_sm or data_sm. A panic of the codec on this
+// one PDU is an error wrapping errMalformed: the PDU gets a generic_nack
+// and the bind stays up.
+func (c *Client) decode(p packet) (d delivery, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: the decoder failed: %v", errMalformed, r)
+		}
+	}()
+	if c.opts.decode != nil {
+		return c.opts.decode(p)
+	}
+	if p.id == pdu.DataSMID {
+		return decodeDataSM(p.body, c.opts.Location)
+	}
+	return decodeDeliverSM(p.body, c.opts.Location)
 }
 
 // handle hands a delivery to the Handler (through reassembly for a part)

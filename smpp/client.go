@@ -87,10 +87,11 @@ type ClientOptions struct {
 	HandlerWorkers int
 
 	// Test hooks.
-	seqStart      uint32        // the sequence counter of every bind starts after this
-	drainTimeout  time.Duration // 0: DrainTimeout
-	throttlePause time.Duration // 0: defaultThrottlePause
-	sweepEvery    time.Duration // 0: a minute
+	seqStart      uint32                         // the sequence counter of every bind starts after this
+	drainTimeout  time.Duration                  // 0: DrainTimeout
+	throttlePause time.Duration                  // 0: defaultThrottlePause
+	sweepEvery    time.Duration                  // 0: a minute
+	decode        func(packet) (delivery, error) // nil: the codec
 }
 
 // validate checks o and fills in defaults, in a copy of the SMSCs.

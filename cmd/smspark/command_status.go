@@ -135,7 +135,7 @@ func outputStatus(cmd *cobra.Command, st httpapi.AdminStatus, asJSON bool, loc *
 		for _, b := range st.Binds {
 			switch {
 			case b.ConfigError:
-				fmt.Fprintf(out, "%s %s: CONFIGURATION ERROR: %s (fix the SMSC's settings; retried every minute)\n", b.SMSC, b.Kind, b.LastError)
+				fmt.Fprintf(out, "%s %s: CONFIGURATION ERROR: %s (fix the SMSC's settings; retried every refused_retry)\n", b.SMSC, b.Kind, b.LastError)
 			case b.LastError != "" && b.State != "up":
 				fmt.Fprintf(out, "%s %s: last error: %s\n", b.SMSC, b.Kind, b.LastError)
 			}
