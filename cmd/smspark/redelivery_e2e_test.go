@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"smspark/config"
+	"smspark/sessions"
 	"smspark/store"
 )
 
@@ -135,15 +136,21 @@ func submitText(b []byte) string {
 // and returns the status of its resp.
 func (l *rawLink) deliver(seq uint32, from, text string) uint32 {
 	l.t.Helper()
+	return l.deliverCoded(seq, from, 0, []byte(text))
+}
+
+// deliverCoded sends an MO of short_message sm in data coding dc.
+func (l *rawLink) deliverCoded(seq uint32, from string, dc byte, text []byte) uint32 {
+	l.t.Helper()
 	var b []byte
 	b = append(b, 0)    // service_type
 	b = append(b, 1, 1) // source TON, NPI
 	b = append(b, from+"\x00"...)
 	b = append(b, 0, 0) // dest TON, NPI
 	b = append(b, "4411\x00"...)
-	b = append(b, 0, 0, 0)    // esm_class, protocol_id, priority_flag
-	b = append(b, 0, 0)       // schedule_delivery_time, validity_period
-	b = append(b, 0, 0, 0, 0) // registered_delivery, replace_if_present, data_coding, sm_default_msg_id
+	b = append(b, 0, 0, 0)     // esm_class, protocol_id, priority_flag
+	b = append(b, 0, 0)        // schedule_delivery_time, validity_period
+	b = append(b, 0, 0, dc, 0) // registered_delivery, replace_if_present, data_coding, sm_default_msg_id
 	b = append(b, byte(len(text)))
 	b = append(b, text...)
 	l.write(0x00000005, 0, seq, b)
@@ -319,4 +326,42 @@ func metricValue(t *testing.T, m *Main, name string) float64 {
 		}
 	}
 	return sum
+}
+
+// TestE2EBinaryMOIsNeverACommand: an MO in 8-bit data (0x04, or 0xF4 with
+// a message class) is never parsed: it is answered unknown_command and
+// starts nothing, whatever its octets spell. UCS-2 with a message class
+// (0x18) is text.
+func TestE2EBinaryMOIsNeverACommand(t *testing.T) {
+	m, s := startRawE2E(t)
+	const phone = "32470555003"
+	l := s.accept(false)
+	for i, dc := range []byte{0x04, 0xF4, 0x02} {
+		if st := l.deliverCoded(uint32(10+i), phone, dc, []byte("1021 8BIN888")); st != 0 {
+			t.Fatalf("data coding %#x answered %#x", dc, st)
+		}
+		l.submit() // the unknown_command reply
+	}
+	if all, _ := m.DB.Sessions(context.Background(), store.SessionFilter{Plate: "8BIN888"}); len(all) != 0 {
+		t.Fatalf("binary MOs started %d sessions", len(all))
+	}
+	js, err := m.DB.Journal(context.Background(), time.Time{})
+	if err != nil || len(js) != 3 {
+		t.Fatalf("journal %d entries, %v", len(js), err)
+	}
+	for _, j := range js {
+		if j.Outcome != sessions.UnknownCommand {
+			t.Errorf("binary MO: outcome %s, want unknown_command", j.Outcome)
+		}
+	}
+	ucs2 := []byte{}
+	for _, r := range "1021 8UCS888" {
+		ucs2 = append(ucs2, 0, byte(r))
+	}
+	if st := l.deliverCoded(20, phone, 0x18, ucs2); st != 0 {
+		t.Fatalf("UCS-2 class 0 answered %#x", st)
+	}
+	if reply := l.submit(); !strings.Contains(reply, "8UCS888") {
+		t.Fatalf("reply %q", reply)
+	}
 }
