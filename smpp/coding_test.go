@@ -119,7 +119,7 @@ func TestBindRefusedForConfigWaitsLong(t *testing.T) {
 	for _, tt := range []struct {
 		status uint32
 		config bool
-	}{{0x0E, true}, {0x0F, true}, {0x0D, true}, {0x53, true}, {0x08, false}, {0x05, false}} {
+	}{{0x0E, true}, {0x0F, true}, {0x53, true}, {0x0D, false}, {0x08, false}, {0x05, false}} {
 		wait := b.failed(&BindRefusal{Status: pdu.Status(tt.status)}, bo)
 		if long := wait == time.Hour; long != tt.config {
 			t.Errorf("status %#x: wait %v", tt.status, wait)

@@ -93,14 +93,15 @@ func (e *BindRefusal) Error() string {
 func (e *BindRefusal) Unwrap() error { return ErrBindRefused }
 
 // Config reports whether the SMSC refused the bind's credentials or
-// configuration, which binding again cannot cure: ESME_RINVPASWD (0x0E),
-// ESME_RINVSYSID (0x0F), ESME_RINVSYSTYP (0x53) and ESME_RBINDFAIL (0x0D,
-// the generic refusal SMSCs give for an unknown account or address).
-// ESME_RALYBND (0x05, the SMSC still holds the bind that just died) and
-// every other status are transient.
+// configuration, which binding again soon cannot cure: ESME_RINVPASWD
+// (0x0E), ESME_RINVSYSID (0x0F) and ESME_RINVSYSTYP (0x53). Every other
+// status is transient: ESME_RBINDFAIL (0x0D) is the generic refusal SMSCs
+// also give while they still hold the bind that just died or are
+// overloaded, ESME_RALYBND (0x05) the former, ESME_RSYSERR (0x08) a fault
+// of the SMSC.
 func (e *BindRefusal) Config() bool {
 	switch e.Status {
-	case 0x0D, 0x0E, 0x0F, 0x53:
+	case 0x0E, 0x0F, 0x53:
 		return true
 	}
 	return false
