@@ -36,7 +36,7 @@ type MO struct {
 	// AckPending records the MO in the journal as one whose ack the SMSC
 	// may not have read, until the store is told otherwise.
 	AckPending bool
-	Channel Channel // ChannelSMS when empty
+	Channel    Channel // ChannelSMS when empty
 	// Command, when set, is the command itself (from the web or the app):
 	// Text is not parsed, and no SMS reply is queued.
 	Command *parser.Command
