@@ -162,4 +162,3 @@ func (d *demo) stop() {
 	d.simsX()
 	_ = d.simsG.Wait()
 }
-

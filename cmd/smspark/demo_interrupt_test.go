@@ -148,4 +148,3 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Cleanup(func() { s.Close() })
 	return m, s
 }
-
