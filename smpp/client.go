@@ -41,6 +41,9 @@ const (
 	StateDown    = "down"
 	StateBinding = "binding"
 	StateUp      = "up"
+	// StateStopped is a bind an operator took down (StopSMSC): it stays
+	// down until StartSMSC.
+	StateStopped = "stopped"
 )
 
 // ClientOptions configures a Client.
@@ -200,9 +203,8 @@ type Client struct {
 	m     *metrics
 	asm   *assembler
 
-	binds []*bind
-	byOp  map[string][]*bind // the binds that submit, by operator
-	rr    atomic.Uint32      // round robin over an operator's binds
+	links linkSet
+	rr    atomic.Uint32 // round robin over an operator's binds
 	mtRef atomic.Uint32      // concatenation reference of the next long MT
 	ran   atomic.Bool
 }
@@ -224,7 +226,6 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		dial:  opts.Dial,
 		m:     newMetrics(opts.Registerer),
 		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
-		byOp:  make(map[string][]*bind),
 	}
 	if c.clock == nil {
 		c.clock = time.Now
@@ -234,19 +235,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		c.dial = d.DialContext
 	}
 	for _, s := range opts.SMSCs {
-		lim := newLimiter(s.MaxSubmitsPerSecond)
-		kinds := []string{KindTransceiver}
-		if s.BindMode == TransmitterReceiver {
-			kinds = []string{KindTransmitter, KindReceiver}
-		}
-		for _, k := range kinds {
-			b := newBind(c, s, k, lim)
-			c.binds = append(c.binds, b)
-			if k != KindReceiver {
-				c.byOp[s.Operator] = append(c.byOp[s.Operator], b)
-			}
-		}
+		c.links.all = append(c.links.all, c.newLink(s))
 	}
+	c.links.index()
 	return c, nil
 }
 
@@ -264,12 +255,12 @@ func (c *Client) Run(ctx context.Context) error {
 	if err := c.loadParts(ctx); err != nil {
 		return err
 	}
+	c.links.run(ctx)
 	var g errgroup.Group
-	for _, b := range c.binds {
-		g.Go(func() error { return b.run(ctx) })
-	}
 	g.Go(func() error { return c.sweep(ctx) })
-	return g.Wait()
+	err := g.Wait()
+	c.links.wait()
+	return err
 }
 
 // loadParts takes the parts the PartStore kept, then sweeps.
@@ -366,8 +357,9 @@ type BindStatus struct {
 // Status returns the state of every bind, in the order of the SMSCs.
 func (c *Client) Status() []BindStatus {
 	now := c.clock()
-	out := make([]BindStatus, 0, len(c.binds))
-	for _, b := range c.binds {
+	binds := c.links.binds()
+	out := make([]BindStatus, 0, len(binds))
+	for _, b := range binds {
 		b.mu.Lock()
 		st := BindStatus{
 			SMSC:      b.smsc.Name,
@@ -405,7 +397,7 @@ func (c *Client) Submit(ctx context.Context, mt MT) ([]string, error) {
 // to ("" when none was picked), which receipts name. Its errors are
 // Submit's.
 func (c *Client) SubmitVia(ctx context.Context, mt MT) (smsc string, ids []string, err error) {
-	binds := c.byOp[mt.Operator]
+	binds := c.links.byOperator(mt.Operator)
 	if len(binds) == 0 {
 		return "", nil, &SubmitError{Err: fmt.Errorf("%w: %q", ErrUnknownOperator, mt.Operator)}
 	}
