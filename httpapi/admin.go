@@ -199,6 +199,7 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "POST /admin/smscs/{name}/stop", a.audited(audit.SMSCStop, a.smscStop))
 	a.route(mux, "POST /admin/smscs/{name}/start", a.audited(audit.SMSCStart, a.smscStart))
 	a.route(mux, "GET /admin/audit", a.auditTrail)
+	a.routeReads(mux)
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})

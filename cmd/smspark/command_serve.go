@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/store"
 )
 
@@ -68,9 +69,8 @@ must be listened on.`,
 					case <-ctx.Done():
 						return
 					case <-hup:
-						if err := m.Reload(); err != nil {
-							m.Logger.Error().Err(err).Msg("configuration not reloaded; the previous one stays in force")
-						}
+						_, _ = m.Reload(ctx, audit.Local, audit.ViaSignal) // logged and audited
+
 					}
 				}
 			}()
