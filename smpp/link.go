@@ -202,6 +202,8 @@ type SMSCChange struct {
 	Change string
 	// Stopped: the SMSC is stopped by the operator and stays so.
 	Stopped bool
+	// Settings names the settings that changed (SMSC's field names).
+	Settings []string
 }
 
 // CheckSMSCs validates a list of SMSCs as Reconfigure would, changing
@@ -259,9 +261,10 @@ func (c *Client) Reconfigure(smscs []SMSC) ([]SMSCChange, error) {
 		case !ok:
 			l = c.newLink(s)
 			changes = append(changes, SMSCChange{Name: s.Name, Change: "added"})
-		case sameSMSC(l.smsc, s):
+		case len(smscDiff(l.smsc, s)) == 0:
 			changes = append(changes, SMSCChange{Name: s.Name, Change: "unchanged", Stopped: l.stopped})
 		default:
+			diff := smscDiff(l.smsc, s)
 			ls.halt(l)
 			stopped := l.stopped
 			l = c.newLink(s)
@@ -271,7 +274,7 @@ func (c *Client) Reconfigure(smscs []SMSC) ([]SMSCChange, error) {
 					b.setState(StateStopped, nil)
 				}
 			}
-			changes = append(changes, SMSCChange{Name: s.Name, Change: "changed", Stopped: stopped})
+			changes = append(changes, SMSCChange{Name: s.Name, Change: "changed", Stopped: stopped, Settings: diff})
 		}
 		next = append(next, l)
 	}
@@ -296,13 +299,20 @@ func (c *Client) Reconfigure(smscs []SMSC) ([]SMSCChange, error) {
 	return changes, nil
 }
 
-// sameSMSC reports whether two SMSCs' settings are the same (TLS by its
-// presence, server name and minimum version).
-func sameSMSC(a, b SMSC) bool {
+// smscDiff names the settings that differ between two SMSCs (TLS by its
+// presence, server name and minimum version); none when they are the same.
+func smscDiff(a, b SMSC) []string {
+	var out []string
 	ta, tb := a.TLS, b.TLS
 	a.TLS, b.TLS = nil, nil
-	if !reflect.DeepEqual(a, b) || (ta == nil) != (tb == nil) {
-		return false
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			out = append(out, va.Type().Field(i).Name)
+		}
 	}
-	return ta == nil || (ta.ServerName == tb.ServerName && ta.MinVersion == tb.MinVersion)
+	if (ta == nil) != (tb == nil) || (ta != nil && (ta.ServerName != tb.ServerName || ta.MinVersion != tb.MinVersion)) {
+		out = append(out, "TLS")
+	}
+	return out
 }

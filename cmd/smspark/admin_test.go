@@ -459,6 +459,13 @@ func TestAdminConfigReload(t *testing.T) {
 	}
 	write(string(ref))
 	a := startAdminE2E(t, file)
+	// The file names the SMSC the engine runs with: a reload applies the
+	// file's SMSCs too.
+	smsc := fmt.Sprintf("smscs:\n  - name: proximus-1\n    operator: proximus\n    address: %s\n    system_id: smspark\n"+
+		"    password: secret\n    bind_mode: transceiver\n    window: 10\n    enquire_link: 2s\n    reconnect_min: 10ms\n"+
+		"    reconnect_max: 200ms\n", a.sim.Addr())
+	ref = []byte(strings.Replace(string(ref), "smscs: []\n", smsc, 1))
+	write(string(ref))
 	const p = "+32475000031"
 	a.sms("2026-11-22T10:00:00+01:00", p, "1021 3ABC333") // first use, free
 	a.sms("2026-11-22T10:05:00+01:00", p, "Q")
@@ -468,9 +475,13 @@ func TestAdminConfigReload(t *testing.T) {
 		t.Fatal("reference.yml: zone 1021 not found as expected")
 	}
 	write(strings.Replace(string(ref), louise, strings.Replace(louise, "2.50", "5.00", 1), 1))
-	if out := a.cli("config", "reload"); !strings.Contains(out, "reloaded") {
+	// The file's SMSC has the configuration's default pace; the engine's
+	// had none: it is re-bound with it.
+	if out := a.cli("config", "reload"); !strings.Contains(out, "configuration reloaded: applied cities, smscs") ||
+		!strings.Contains(out, "proximus-1 changed: max_submits_per_second (re-bound)") {
 		t.Fatalf("reload:\n%s", out)
 	}
+	a.waitBound()
 	a.sms("2026-11-23T10:00:00+01:00", p, "1021 3ABC333")
 	if mt := a.sms("2026-11-23T11:08:00+01:00", p, "Q"); !strings.Contains(mt.Text, "5,67") {
 		t.Fatalf("68 minutes at €5.00 an hour: %q", mt.Text)

@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
+	"slices"
 	"strings"
+	"unicode"
 
 	"smspark/audit"
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/smpp"
+	"smspark/tariffs"
 )
 
 // Reload reads the configuration file again and applies what can be
@@ -65,7 +68,7 @@ func (m *Main) reload() (httpapi.ReloadReport, error) {
 			rep.Restart = append(rep.Restart, section)
 		}
 	}
-	citiesSame := same(old.Cities, cfg.Cities)
+	citiesSame := sameCities(old.Cities, cfg.Cities)
 	opsSame := same(old.Operators, cfg.Operators)
 	if err := m.Engine.Reconfigure(cfg.Cities, engineOptions(cfg, m.DB, m.Clock).Operators); err != nil {
 		rep, _ := refuse("cities", err)
@@ -125,9 +128,9 @@ func (m *Main) reloadSMSCs(cfg *config.Config, next []smpp.SMSC) (section, resul
 		case c.Change == "unchanged":
 			continue
 		case c.Change == "changed" && c.Stopped:
-			did = append(did, c.Name+" changed (stays stopped: smspark smsc start "+c.Name+")")
+			did = append(did, c.Name+" changed: "+settingNames(c.Settings)+" (stays stopped: smspark smsc start "+c.Name+")")
 		case c.Change == "changed":
-			did = append(did, c.Name+" changed (re-bound)")
+			did = append(did, c.Name+" changed: "+settingNames(c.Settings)+" (re-bound)")
 		default:
 			did = append(did, c.Name+" "+c.Change)
 		}
@@ -136,6 +139,23 @@ func (m *Main) reloadSMSCs(cfg *config.Config, next []smpp.SMSC) (section, resul
 		return "smscs", httpapi.ReloadUnchanged, fmt.Sprintf("%d SMSCs", len(changes))
 	}
 	return "smscs", httpapi.ReloadApplied, strings.Join(did, ", ")
+}
+
+// settingNames turns smpp.SMSC's field names into the configuration's
+// keys: MaxSubmitsPerSecond -> max_submits_per_second.
+func settingNames(fields []string) string {
+	names := make([]string, 0, len(fields))
+	for _, f := range fields {
+		var b strings.Builder
+		for i, r := range f {
+			if i > 0 && unicode.IsUpper(r) && !unicode.IsUpper(rune(f[i-1])) {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+		}
+		names = append(names, b.String())
+	}
+	return strings.Join(names, ", ")
 }
 
 // outcome is unchanged when same, else changed.
@@ -154,12 +174,29 @@ func citiesDetail(cfg *config.Config) string {
 	return fmt.Sprintf("%d cities, %d zones", len(cfg.Cities), zones)
 }
 
-// same compares two sections of configuration by their JSON form (time
-// zones by name elsewhere).
-func same(a, b any) bool {
-	ja, erra := json.Marshal(a)
-	jb, errb := json.Marshal(b)
-	return erra == nil && errb == nil && string(ja) == string(jb)
+// same compares two sections of configuration.
+func same(a, b any) bool { return reflect.DeepEqual(a, b) }
+
+// sameCities compares cities, their tariffs' time zones by name (each
+// load makes its own *time.Location).
+func sameCities(a, b []tariffs.City) bool {
+	strip := func(cs []tariffs.City) ([]tariffs.City, []string) {
+		out := slices.Clone(cs)
+		var locs []string
+		for i := range out {
+			out[i].Zones = slices.Clone(out[i].Zones)
+			for j := range out[i].Zones {
+				if l := out[i].Zones[j].Tariff.Location; l != nil {
+					locs = append(locs, l.String())
+				}
+				out[i].Zones[j].Tariff.Location = nil
+			}
+		}
+		return out, locs
+	}
+	ca, la := strip(a)
+	cb, lb := strip(b)
+	return reflect.DeepEqual(ca, cb) && slices.Equal(la, lb)
 }
 
 // logReload logs what a reload did: one line per section changed, an
@@ -170,7 +207,7 @@ func (m *Main) logReload(rep httpapi.ReloadReport, err error) {
 		for _, s := range rep.Sections {
 			ev = ev.Str("refused_by", s.Section)
 		}
-		ev.Msg("configuration refused; the one in force stays")
+		ev.Msg("configuration not reloaded; the previous one stays in force")
 		return
 	}
 	for _, s := range rep.Sections {
