@@ -205,7 +205,7 @@ type Client struct {
 
 	links linkSet
 	rr    atomic.Uint32 // round robin over an operator's binds
-	mtRef atomic.Uint32      // concatenation reference of the next long MT
+	mtRef atomic.Uint32 // concatenation reference of the next long MT
 	ran   atomic.Bool
 }
 

@@ -17,7 +17,7 @@ func newCompactCommand() *cobra.Command {
 		Long: `Rewrites the store file densely, after retention removed old records. It
 needs the file to itself: the engine must be stopped, so there is no
 --server (a running engine's store is copied with smspark backup).`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			before, after, err := store.Compact(dataDir)
 			if err != nil {
