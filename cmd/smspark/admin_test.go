@@ -663,3 +663,56 @@ func TestAdminAddrTaken(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminServerDialect: the commands that once had only --data ask a
+// running engine with --server too: reduced, permits, messages, keys
+// revoke; all print --json.
+func TestAdminServerDialect(t *testing.T) {
+	a := startAdminE2E(t, "")
+	const p = "+32475000061"
+	a.sms("2026-11-23T10:00:00+01:00", p, "I")
+	var msgs []map[string]any
+	a.cliJSON(&msgs, "messages", "--number", "0475000061")
+	if len(msgs) != 1 || msgs[0]["to"] != p {
+		t.Fatalf("messages --server: %v", msgs)
+	}
+	var g grantOut
+	a.cliJSON(&g, "reduced", "grant", "--city", "Kortrijk", "--number", p, "--from", "2026-11-01", "--to", "2026-12-31",
+		"--by", "counter", "--reason", "UiTPAS")
+	if g.City != "Kortrijk" || g.Percent != 25 || g.To != "2026-12-31" {
+		t.Fatalf("reduced grant --server: %+v", g)
+	}
+	var gs []grantOut
+	a.cliJSON(&gs, "reduced", "revoke", "--id", g.ID)
+	if len(gs) != 1 || !gs[0].Revoked {
+		t.Fatalf("reduced revoke --server: %+v", gs)
+	}
+	a.cliJSON(&gs, "reduced", "list", "--city", "Kortrijk")
+	if len(gs) != 1 || gs[0].ID != g.ID {
+		t.Fatalf("reduced list --server: %+v", gs)
+	}
+	var ps []permitJSON
+	a.cliJSON(&ps, "permits", "list")
+	if len(ps) != 0 {
+		t.Fatalf("permits list --server: %+v", ps)
+	}
+	if err := a.cliErr("permits", "show", "PNOSUCH"); !strings.Contains(err.Error(), "404") {
+		t.Fatalf("permits show unknown: %v", err)
+	}
+	var k httpapi.AdminKey
+	a.cliJSON(&k, "keys", "create", "--role", "admin", "--label", "noc")
+	var revoked []httpapi.AdminKey
+	a.cliJSON(&revoked, "keys", "revoke", "--id", k.ID)
+	if len(revoked) != 1 || !revoked[0].Revoked {
+		t.Fatalf("keys revoke --server: %+v", revoked)
+	}
+	var entries []httpapi.AuditEntry
+	a.cliJSON(&entries, "audit")
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.Action)
+	}
+	if strings.Join(actions, " ") != "reduced.grant reduced.revoke key.create key.revoke" {
+		t.Fatalf("audit: %q", actions)
+	}
+}
