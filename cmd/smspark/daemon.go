@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,8 +67,9 @@ type Main struct {
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
-	mos *prometheus.CounterVec
-	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
+	mos      *prometheus.CounterVec
+	cfg      atomic.Pointer[config.Config] // in force; Reload replaces it
+	reloadMu sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
 }
 
 // submitter lets the sender exist before the client it submits through.

@@ -29,6 +29,8 @@ import (
 // for actor. Its error wraps httpapi.ErrConfigInvalid for a file that
 // does not load.
 func (m *Main) Reload(ctx context.Context, actor, via string) (httpapi.ReloadReport, error) {
+	m.reloadMu.Lock()
+	defer m.reloadMu.Unlock()
 	rep, err := m.reload()
 	m.logReload(rep, err)
 	detail := rep.Summary()
