@@ -58,6 +58,9 @@ func TestAuditLocal(t *testing.T) {
 		strings.Contains(out, "account.create") {
 		t.Fatalf("audit --limit 2: %v\n%s", err, out)
 	}
+	if out, err := run(t, "audit", "--data", dir, "--since", "24h", "--json"); err != nil || strings.Count(out, `"action"`) != 6 {
+		t.Fatalf("audit --since 24h: %v\n%s", err, out)
+	}
 	if _, err := run(t, "audit", "--data", dir, "--since", "yesterday"); err == nil {
 		t.Fatal("--since yesterday accepted")
 	}

@@ -159,12 +159,33 @@ func TestReloadSMSCs(t *testing.T) {
 	r := startReloadE2E(t)
 	r.smscs["proximus-1"] = "proximus-b"
 	r.write(nil)
-	rep, err := r.reload()
+	out, err := r.cli("config", "reload")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := section(rep, "smscs"); s.Outcome != httpapi.ReloadApplied || s.Detail != "proximus-1 changed: address (re-bound)" {
-		t.Fatalf("smscs section: %+v (report %+v)", s, rep)
+	// The README's example, up to its "...".
+	example := "    configuration reloaded: applied smscs\n"
+	_, after, _ := strings.Cut(string(readme), example)
+	example += after[:strings.Index(after, "    ...")]
+	var indented strings.Builder
+	for _, l := range strings.SplitAfter(out, "\n") {
+		if l != "" {
+			indented.WriteString("    " + strings.TrimRight(l, " \n") + "\n")
+		}
+	}
+	if !strings.HasPrefix(indented.String(), example) {
+		t.Errorf("config reload printed:\n%s\nthe README shows:\n%s", indented.String(), example)
+	}
+	rep, err := r.reload() // again: now nothing changes, but the report stands
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := section(rep, "smscs"); s.Outcome != httpapi.ReloadUnchanged || s.Detail != "2 SMSCs" {
+		t.Fatalf("smscs section of a second reload: %+v", s)
 	}
 	if s := section(rep, "cities"); s.Outcome != httpapi.ReloadUnchanged {
 		t.Errorf("cities section: %+v", s)
@@ -192,7 +213,7 @@ func TestReloadSMSCs(t *testing.T) {
 
 	// A restart-only change is reported, not applied; the table says so.
 	r.write(func(s string) string { return strings.Replace(s, "default_language: nl", "default_language: fr", 1) })
-	out, err := r.cli("config", "reload")
+	out, err = r.cli("config", "reload")
 	if err != nil || !strings.Contains(out, "needs a restart: default_language") ||
 		!strings.Contains(out, "default_language  restart") {
 		t.Fatalf("restart-only change: %v\n%s", err, out)
