@@ -115,7 +115,12 @@ func (p *phone) run(ctx context.Context, in io.Reader) error {
 		return err
 	}
 	defer release()
-	replies := p.subscribe(ctx)
+	subCtx, unsubscribe := context.WithCancel(ctx)
+	replies, forwarding := p.subscribe(subCtx)
+	defer func() {
+		unsubscribe()
+		forwarding.Wait()
+	}()
 	if p.term != nil {
 		fmt.Fprintf(p.out, "Type an SMS to 4411, e.g. \"1021 1ABC123\" to park in Brussels (Louise), \"I\" for status, \"Q\" to stop.\n/help for more. Ctrl-C or Ctrl-D to quit.\n")
 	}
@@ -164,21 +169,23 @@ func (p *phone) send(ctx context.Context, line string, replies <-chan smsc.MT) e
 	return nil
 }
 
-// subscribe gathers the MTs of every simulator until ctx is done.
-func (p *phone) subscribe(ctx context.Context) <-chan smsc.MT {
+// subscribe gathers the MTs of every simulator until ctx is done; wait
+// on the group for its goroutines to end after that.
+func (p *phone) subscribe(ctx context.Context) (<-chan smsc.MT, *sync.WaitGroup) {
 	replies := make(chan smsc.MT, 64)
+	var wg sync.WaitGroup
 	for _, s := range p.sims {
 		sub := s.Subscribe(ctx, 256)
-		go func() { // ends when ctx ends: the simulator closes sub
+		wg.Go(func() { // ends when ctx ends: the simulator closes sub
 			for mt := range sub {
 				select {
 				case replies <- mt:
 				case <-ctx.Done():
 				}
 			}
-		}()
+		})
 	}
-	return replies
+	return replies, &wg
 }
 
 // await prints the replies to this phone until one arrives, or says none came.
