@@ -44,6 +44,9 @@ const (
 	StateDown    = "down"
 	StateBinding = "binding"
 	StateUp      = "up"
+	// StateStopped is a bind an operator took down (StopSMSC): it stays
+	// down until StartSMSC.
+	StateStopped = "stopped"
 )
 
 // ClientOptions configures a Client.
@@ -236,10 +239,9 @@ type Client struct {
 	// ledger holds the MOs whose ack the SMSC may not have read.
 	ledger ledger
 
-	binds []*bind
-	byOp  map[string][]*bind // the binds that submit, by operator
-	rr    atomic.Uint32      // round robin over an operator's binds
-	mtRef atomic.Uint32      // concatenation reference of the next long MT
+	links linkSet
+	rr    atomic.Uint32 // round robin over an operator's binds
+	mtRef atomic.Uint32 // concatenation reference of the next long MT
 	ran   atomic.Bool
 }
 
@@ -258,9 +260,8 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		log:   opts.Logger,
 		clock: opts.Clock,
 		dial:  opts.Dial,
-		m:     newMetrics(opts.Registerer, opts.SMSCs),
+		m:     newMetrics(opts.Registerer),
 		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
-		byOp:  make(map[string][]*bind),
 	}
 	if c.clock == nil {
 		c.clock = time.Now
@@ -270,19 +271,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		c.dial = d.DialContext
 	}
 	for _, s := range opts.SMSCs {
-		lim := newLimiter(s.MaxSubmitsPerSecond)
-		kinds := []string{KindTransceiver}
-		if s.BindMode == TransmitterReceiver {
-			kinds = []string{KindTransmitter, KindReceiver}
-		}
-		for _, k := range kinds {
-			b := newBind(c, s, k, lim)
-			c.binds = append(c.binds, b)
-			if k != KindReceiver {
-				c.byOp[s.Operator] = append(c.byOp[s.Operator], b)
-			}
-		}
+		c.links.all = append(c.links.all, c.newLink(s))
 	}
+	c.links.index()
 	return c, nil
 }
 
@@ -303,12 +294,12 @@ func (c *Client) Run(ctx context.Context) error {
 	if err := c.loadAcks(ctx); err != nil {
 		return err
 	}
+	c.links.run(ctx)
 	var g errgroup.Group
-	for _, b := range c.binds {
-		g.Go(func() error { return b.run(ctx) })
-	}
 	g.Go(func() error { return c.sweep(ctx) })
-	return g.Wait()
+	err := g.Wait()
+	c.links.wait()
+	return err
 }
 
 // loadAcks takes the MOs whose ack was never confirmed from the AckLedger:
@@ -440,8 +431,9 @@ type BindStatus struct {
 // Status returns the state of every bind, in the order of the SMSCs.
 func (c *Client) Status() []BindStatus {
 	now := c.clock()
-	out := make([]BindStatus, 0, len(c.binds))
-	for _, b := range c.binds {
+	binds := c.links.binds()
+	out := make([]BindStatus, 0, len(binds))
+	for _, b := range binds {
 		b.mu.Lock()
 		st := BindStatus{
 			SMSC:        b.smsc.Name,
@@ -481,7 +473,7 @@ func (c *Client) Submit(ctx context.Context, mt MT) ([]string, error) {
 // to ("" when none was picked), which receipts name. Its errors are
 // Submit's.
 func (c *Client) SubmitVia(ctx context.Context, mt MT) (smsc string, ids []string, err error) {
-	binds := c.byOp[mt.Operator]
+	binds := c.links.byOperator(mt.Operator)
 	if len(binds) == 0 {
 		return "", nil, &SubmitError{Err: fmt.Errorf("%w: %q", ErrUnknownOperator, mt.Operator)}
 	}

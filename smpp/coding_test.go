@@ -114,7 +114,7 @@ func TestBindRefusedForConfigWaitsLong(t *testing.T) {
 	if got := testutil.ToFloat64(c.m.refused.WithLabelValues("proximus")); got != 1 {
 		t.Fatalf("config error gauge %v", got)
 	}
-	b := c.binds[0]
+	b := c.links.binds()[0]
 	bo := newBackoff(smsc.ReconnectMin, smsc.ReconnectMax)
 	for _, tt := range []struct {
 		status uint32

@@ -20,19 +20,22 @@ type metrics struct {
 	refused    *prometheus.GaugeVec
 }
 
-// newMetrics registers the metrics with reg, the series of every SMSC of
-// smscs at 0; nil reg gives nil. Registering twice with one registry
-// panics (promauto).
-func newMetrics(reg prometheus.Registerer, smscs []SMSC) *metrics {
+// newMetrics registers the metrics with reg; nil reg gives nil.
+// Registering twice with one registry panics (promauto).
+func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg == nil {
 		return nil
 	}
-	m := registerMetrics(promauto.With(reg))
-	for _, s := range smscs {
-		m.redelivers.WithLabelValues(s.Name)
-		m.refused.WithLabelValues(s.Name)
+	return registerMetrics(promauto.With(reg))
+}
+
+// initSMSC makes the series of an SMSC whose labels are known exist at 0
+// from the first scrape.
+func (m *metrics) initSMSC(smsc string) {
+	if m != nil {
+		m.redelivers.WithLabelValues(smsc)
+		m.refused.WithLabelValues(smsc)
 	}
-	return m
 }
 
 func registerMetrics(f promauto.Factory) *metrics {

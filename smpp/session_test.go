@@ -423,7 +423,7 @@ func TestShutdownDrainsWindowThenUnbinds(t *testing.T) {
 	req := <-held
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
-	s := c.binds[0].current()
+	s := c.links.binds()[0].current()
 	waitFor(t, "draining", func() bool {
 		if s == nil {
 			return true

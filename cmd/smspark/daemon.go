@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,8 +68,9 @@ type Main struct {
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
-	mos *prometheus.CounterVec
-	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
+	mos      *prometheus.CounterVec
+	cfg      atomic.Pointer[config.Config] // in force; Reload replaces it
+	reloadMu sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
 }
 
 // submitter lets the sender exist before the client it submits through.
@@ -151,7 +153,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Clock: m.Clock.Now, Location: m.Config.Location,
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
-			httpapi.DayCardRoutes(m.DayCards, secret, db)}})
+			httpapi.DayCardRoutes(m.DayCards, secret, db)}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
