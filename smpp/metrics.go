@@ -35,6 +35,11 @@ func (m *metrics) initSMSC(smsc string) {
 	if m != nil {
 		m.redelivers.WithLabelValues(smsc)
 		m.refused.WithLabelValues(smsc)
+		m.throttles.WithLabelValues(smsc)
+		m.reconnects.WithLabelValues(smsc)
+		for _, st := range configStatuses() {
+			m.refusals.WithLabelValues(smsc, statusLabel(uint32(st)))
+		}
 	}
 }
 
@@ -120,7 +125,7 @@ func (m *metrics) redelivery(smsc string) {
 // error gauge by config.
 func (m *metrics) bindRefused(smsc string, status uint32, config bool) {
 	if m != nil {
-		m.refusals.WithLabelValues(smsc, fmt.Sprintf("%#02x", status)).Inc()
+		m.refusals.WithLabelValues(smsc, statusLabel(status)).Inc()
 		m.setConfigError(smsc, config)
 	}
 }
@@ -135,3 +140,6 @@ func (m *metrics) setConfigError(smsc string, config bool) {
 	}
 	m.refused.WithLabelValues(smsc).Set(v)
 }
+
+// statusLabel is a command_status as the status label gives it: "0x0e".
+func statusLabel(status uint32) string { return fmt.Sprintf("%#02x", status) }
