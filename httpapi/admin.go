@@ -402,6 +402,10 @@ type AdminBind struct {
 	// SubmitsPerSecond is the rate in force (0: no limit).
 	SubmitsPerSecond float64 `json:"submits_per_second"`
 	Throttles        int64   `json:"throttles"`
+	// LastError is why the bind is not up; ConfigError says the SMSC
+	// refused its credentials or configuration.
+	LastError   string `json:"last_error,omitempty"`
+	ConfigError bool   `json:"config_error,omitempty"`
 }
 
 // AdminStoreInfo is the store's file.
@@ -423,7 +427,7 @@ func (a *Admin) status(w http.ResponseWriter, _ *http.Request) error {
 		for _, b := range a.opts.Binds.Status() {
 			st.Binds = append(st.Binds, AdminBind{SMSC: b.SMSC, Operator: b.Operator, Kind: b.Kind, State: b.State,
 				Since: a.ts(b.Since), InUse: b.InUse, Window: b.Window, SubmitsPerSecond: b.SubmitsPerSecond,
-				Throttles: b.Throttles})
+				Throttles: b.Throttles, LastError: b.LastError, ConfigError: b.ConfigError})
 		}
 	}
 	if fi, err := os.Stat(st.Store.Path); err == nil {

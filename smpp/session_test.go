@@ -613,7 +613,7 @@ func TestShutdownUnbindsAfterDrainTimeout(t *testing.T) {
 // again after backoff until it is accepted.
 func TestBindRefusedBacksOff(t *testing.T) {
 	f := newFakeSMSC(t)
-	f.RefuseBind.Store(0x0E) // ESME_RINVPASWD
+	f.RefuseBind.Store(0x08) // ESME_RSYSERR: transient
 	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), nil)
 	waitFor(t, "three refused binds", func() bool { return f.binds.Load() >= 3 })
 	if st := c.Status()[0]; st.State == StateUp {
