@@ -47,7 +47,7 @@ func (f admFailingBackup) Backup(_ context.Context, w io.Writer) (int64, error) 
 
 func admOpenStore(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(t.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestAdminBackup(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, store.FileName), body, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cp, err := store.Open(dir, store.Options{})
+		cp, err := store.Open(dir, store.Options{Create: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -84,7 +84,7 @@ func startAPI(tb testing.TB) *api { return startAPIWith(tb, apiOptions{}) }
 func startAPIWith(tb testing.TB, o apiOptions) *api {
 	tb.Helper()
 	cfg := config.Default()
-	db, err := store.Open(tb.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(tb.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -351,7 +351,7 @@ func checkBackup(t *testing.T, file string) int {
 	if err := os.WriteFile(filepath.Join(dir, store.FileName), raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatalf("backup %s does not open: %v", file, err)
 	}
@@ -599,7 +599,7 @@ func TestAdminTarget(t *testing.T) {
 
 // TestAdminDataMode: the new commands on a stopped engine's store.
 func TestAdminDataMode(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	const phone = "+32475000041"
 	// Now: `sessions stop --data` ends it on the wall clock.
 	sms(t, dir, time.Now().Format(time.RFC3339), phone, "proximus", "1021 4ABC444")

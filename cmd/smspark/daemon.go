@@ -95,9 +95,13 @@ func (m *Main) Open(ctx context.Context) error {
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
 	}, []string{"operator", "outcome"})
 
-	db, err := store.Open(m.DataDir, store.Options{})
+	// The engine alone makes a new store, where no file exists.
+	db, err := store.Open(m.DataDir, store.Options{Create: true})
 	if err != nil {
 		return err
+	}
+	if db.Created() {
+		m.Logger.Info().Str("path", db.Path()).Msg("created a new, empty store")
 	}
 	m.DB = db
 	sub := &submitter{}

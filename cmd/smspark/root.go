@@ -27,6 +27,7 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newCheckCommand(),
 		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
