@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +12,7 @@ import (
 
 func newCheckCommand() *cobra.Command {
 	var dataDir string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "check --data DIR",
 		Short: "Check the store file's consistency (pages, records, indexes), read-only; the engine must be stopped",
@@ -21,14 +23,28 @@ bbolt's consistency check, then every record and index of smspark. Prints
 structural part at every start and refuses a damaged file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := store.CheckFile(cmd.Context(), dataDir, 0); err != nil {
+			file := filepath.Join(dataDir, store.FileName)
+			err := store.CheckFile(cmd.Context(), dataDir, 0)
+			if asJSON {
+				problems := []string{}
+				if err != nil {
+					problems = strings.Split(err.Error(), "\n")
+				}
+				if werr := writeJSON(cmd, map[string]any{"file": file, "ok": err == nil, "problems": problems}); werr != nil {
+					return werr
+				}
+			}
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", filepath.Join(dataDir, store.FileName))
+			if !asJSON {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", file)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data", "", "data directory holding the store")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON for scripts: ok, and the problems found")
 	_ = cmd.MarkFlagRequired("data")
 	return cmd
 }
