@@ -1,9 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,8 +11,10 @@ import (
 )
 
 func newCheckCommand() *cobra.Command {
-	var dataDir string
-	var asJSON bool
+	var (
+		dataDir string
+		asJSON  bool
+	)
 	cmd := &cobra.Command{
 		Use:   "check --data DIR",
 		Short: "Check the store file's consistency (pages, records, indexes), read-only; the engine must be stopped",
@@ -26,11 +28,17 @@ structural part at every start and refuses a damaged file.`,
 			file := filepath.Join(dataDir, store.FileName)
 			err := store.CheckFile(cmd.Context(), dataDir, 0)
 			if asJSON {
-				problems := []string{}
+				out := struct {
+					File  string `json:"file"`
+					OK    bool   `json:"ok"`
+					Error string `json:"error,omitempty"`
+				}{File: file, OK: err == nil}
 				if err != nil {
-					problems = strings.Split(err.Error(), "\n")
+					out.Error = err.Error()
 				}
-				if werr := writeJSON(cmd, map[string]any{"file": file, "ok": err == nil, "problems": problems}); werr != nil {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if werr := enc.Encode(out); werr != nil {
 					return werr
 				}
 			}
@@ -44,7 +52,7 @@ structural part at every start and refuses a damaged file.`,
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data", "", "data directory holding the store")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON for scripts: ok, and the problems found")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = cmd.MarkFlagRequired("data")
 	return cmd
 }
