@@ -46,6 +46,10 @@ const (
 	DefaultEnquireLink         = 30 * time.Second
 	DefaultReconnectMin        = 250 * time.Millisecond
 	DefaultReconnectMax        = 4 * time.Second // with jitter, a bind is back within 5 s of the SMSC
+	DefaultHTTPMaxConnections  = 1024
+	DefaultHTTPReadTimeout     = 30 * time.Second
+	DefaultHTTPWriteTimeout    = 60 * time.Second // a statement PDF or a backup over a slow link
+	DefaultHTTPIdleTimeout     = 120 * time.Second
 )
 
 // Config is a parsed and validated configuration. Treat it as read-only:
@@ -187,10 +191,18 @@ type SMSC struct {
 	ReconnectMin, ReconnectMax time.Duration
 }
 
-// HTTP holds the HTTP API's settings.
+// HTTP holds the HTTP listeners' settings (the API's and the admin
+// endpoint's limits alike).
 type HTTP struct {
-	// Listen is the address to listen on, host:port.
+	// Listen is the API's address to listen on, host:port.
 	Listen string
+	// MaxConnections is the most connections open at once per listener;
+	// further ones wait until one closes ("max_connections").
+	MaxConnections int
+	// ReadTimeout bounds reading a request, body included; WriteTimeout
+	// bounds writing its response (a reader that stalls longer is cut);
+	// IdleTimeout closes a kept-alive connection left idle.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 //go:embed reference.yml

@@ -346,6 +346,10 @@ func TestLoadGood(t *testing.T) {
 	if c.File != "testdata/conf.good.yml" || c.DefaultLanguage != "fr" || c.DataDir != "/srv/smspark" || c.HTTP.Listen != ":9090" {
 		t.Errorf("top level = %q %q %q %q", c.File, c.DefaultLanguage, c.DataDir, c.HTTP.Listen)
 	}
+	if want := (config.HTTP{Listen: ":9090", MaxConnections: 200, ReadTimeout: config.DefaultHTTPReadTimeout,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: config.DefaultHTTPIdleTimeout}); c.HTTP != want {
+		t.Errorf("HTTP = %+v, want %+v", c.HTTP, want)
+	}
 	if c.Operators["proximus"].MobilePaymentLimit != 15050 || c.Operators["telenet"].OperatorBilling {
 		t.Errorf("Operators = %+v", c.Operators)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"smspark/tariffs"
 )
@@ -97,9 +97,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	c.PermitTypes = d.permitTypes(o.list("permit_types", false, false), c, b)
 	c.SMSCs = d.smscs(o.list("smscs", false, false), c)
 
-	h := d.object(o.value("http", false), "http", "listen")
-	c.HTTP.Listen = h.str("listen", false, DefaultListen)
-	d.checkHostPort(h.at("listen"), "http: listen", c.HTTP.Listen)
+	c.HTTP = d.http(o.value("http", false))
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {
@@ -108,6 +106,18 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if d.failed() {
 		return nil
 	}
+	return c
+}
+
+// http reads the HTTP listeners' settings.
+func (d *decoder) http(n *yaml.Node) HTTP {
+	h := d.object(n, "http", "listen", "max_connections", "read_timeout", "write_timeout", "idle_timeout")
+	c := HTTP{Listen: h.str("listen", false, DefaultListen)}
+	d.checkHostPort(h.at("listen"), "http: listen", c.Listen)
+	c.MaxConnections = h.integer("max_connections", false, DefaultHTTPMaxConnections, 1, 1_000_000)
+	c.ReadTimeout = h.duration("read_timeout", false, DefaultHTTPReadTimeout, false)
+	c.WriteTimeout = h.duration("write_timeout", false, DefaultHTTPWriteTimeout, false)
+	c.IdleTimeout = h.duration("idle_timeout", false, DefaultHTTPIdleTimeout, false)
 	return c
 }
 

@@ -123,6 +123,8 @@ type AdminOptions struct {
 	Logger   zerolog.Logger
 	// Random draws API keys; nil is crypto/rand.
 	Random io.Reader
+	// Limits bound connections and their timeouts (zero: defaults).
+	Limits Limits
 }
 
 func (o *AdminOptions) validate() error {
@@ -190,8 +192,7 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})
-	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		MaxHeaderBytes: 64 << 10}
+	a.srv = opts.Limits.server(mux)
 	return a, nil
 }
 
@@ -217,7 +218,7 @@ func (a *Admin) KeyRequired() bool { return a.keyed }
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
 func (a *Admin) Listen() error {
-	ln, err := net.Listen("tcp", a.opts.Addr)
+	ln, err := a.opts.Limits.listen(a.opts.Addr)
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}

@@ -23,8 +23,8 @@ func (m *Main) openAdmin() error {
 			return c.Name, ok
 		},
 		Normalize: msisdn.Belgium{}.Normalize,
-		Version:   version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
-		Logger: m.Logger.With().Str("component", "admin").Logger()}
+		Version:   thisBuild().Version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
+		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP)}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
 		opts.Binds = m.Client
 	}
@@ -55,4 +55,11 @@ func (m *Main) adminReload() error {
 		return fmt.Errorf("%w: %w", httpapi.ErrConfigInvalid, err)
 	}
 	return err
+}
+
+// httpLimits are the configured connection cap and timeouts of an HTTP
+// listener.
+func httpLimits(h config.HTTP) httpapi.Limits {
+	return httpapi.Limits{MaxConns: h.MaxConnections, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
 }

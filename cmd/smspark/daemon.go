@@ -87,6 +87,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	thisBuild().register(m.Registry)
 	m.mos = promauto.With(m.Registry).NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_mo_total",
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
@@ -146,7 +147,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
-		Clock: m.Clock.Now, Location: m.Config.Location,
+		Clock: m.Clock.Now, Location: m.Config.Location, Limits: httpLimits(m.Config.HTTP),
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
 			httpapi.DayCardRoutes(m.DayCards, secret, db)}})
