@@ -87,6 +87,11 @@ type Config struct {
 	// DataDir is where the store lives ("data_dir", default
 	// /var/lib/smspark).
 	DataDir string
+	// PaymentSecret is the key payment callbacks are signed with, in hex
+	// (at least 16 bytes), from "payment_secret" (a file, an environment
+	// variable or a systemd credential); "" keeps it in the data directory
+	// (payment.secret, made the first time).
+	PaymentSecret Secret
 }
 
 // Operator is a mobile operator.

@@ -73,7 +73,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "payment_secret")
 	if d.failed() {
 		return nil
 	}
@@ -98,6 +98,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	c.SMSCs = d.smscs(o.list("smscs", false, false), c)
 
 	c.HTTP = d.http(o.value("http", false))
+	c.PaymentSecret = o.secret("payment_secret", false)
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {
@@ -528,7 +529,7 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		d.checkHostPort(o.at("address"), o.what+": address", s.Address)
 		s.SystemID = o.str("system_id", true, "")
 		d.maxLen(o, "system_id", s.SystemID, 15)
-		s.Password = Secret(o.str("password", true, ""))
+		s.Password = o.secret("password", true)
 		// Never quote the password itself in an error.
 		if !d.failed() && len(s.Password) > 8 {
 			d.fail(o.at("password"), "%s: password is longer than 8 characters, the SMPP 3.4 maximum", o.what)

@@ -135,7 +135,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		sub.client = m.Client
 	}
-	secret, err := payments.LoadSecret(m.DataDir)
+	secret, err := m.paymentSecret()
 	if err != nil {
 		return m.fail(err)
 	}
@@ -160,6 +160,19 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(fmt.Errorf("admin: %w", err))
 	}
 	return nil
+}
+
+// paymentSecret is the configured payment_secret, else the data
+// directory's payment.secret (made the first time).
+func (m *Main) paymentSecret() ([]byte, error) {
+	if m.Config.PaymentSecret == "" {
+		return payments.LoadSecret(m.DataDir)
+	}
+	s, err := payments.ParseSecret(m.Config.PaymentSecret.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("config: payment_secret: %w", err)
+	}
+	return s, nil
 }
 
 func (m *Main) fail(err error) error {
