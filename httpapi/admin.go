@@ -701,13 +701,16 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		Street   string `json:"street"`
 		Number   string `json:"number"`
 		Zone     string `json:"zone,omitempty"`
+		Postcode string `json:"postcode,omitempty"`
+		Town     string `json:"town,omitempty"`
 		Quantity int    `json:"quantity"`
 		Language string `json:"language,omitempty"`
 	}
 	if err := DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 {
+	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 ||
+		len(req.Postcode) > 10 || len(req.Town) > 100 {
 		return errBadRequest("a field is too long")
 	}
 	city := req.City
@@ -717,8 +720,8 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	o, err := a.opts.Vouchers.PlaceOrder(r.Context(), vouchers.OrderRequest{City: city, Type: req.Type, Citizen: req.Citizen,
-		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone}, Quantity: req.Quantity,
-		Channel: vouchers.ChannelBackoffice, Language: req.Language})
+		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone, Postcode: req.Postcode,
+			Town: req.Town}, Quantity: req.Quantity, Channel: vouchers.ChannelBackoffice, Language: req.Language})
 	if err != nil && (!errors.Is(err, vouchers.ErrPaymentUnavailable) || o.ID == "") {
 		return voucherProblem(err)
 	}

@@ -1,7 +1,7 @@
 package httpapi_test
 
 import (
-		"context"
+	"context"
 	"fmt"
 	"io"
 	"net"
