@@ -50,6 +50,8 @@ const (
 	DefaultHTTPReadTimeout     = 30 * time.Second
 	DefaultHTTPWriteTimeout    = 60 * time.Second // a statement PDF or a backup over a slow link
 	DefaultHTTPIdleTimeout     = 120 * time.Second
+	DefaultRedeliveryWindow    = 10 * time.Minute
+	DefaultRefusedRetry        = time.Minute
 )
 
 // Config is a parsed and validated configuration. Treat it as read-only:
@@ -194,6 +196,15 @@ type SMSC struct {
 	EnquireLink time.Duration
 	// ReconnectMin and ReconnectMax bound the reconnect backoff.
 	ReconnectMin, ReconnectMax time.Duration
+	// InterfaceVersion is the SMPP version the bind announces (0x33 or
+	// 0x34).
+	InterfaceVersion byte
+	// RedeliveryWindow is how long after a bind dropped an MO whose ack
+	// may have been lost with it is taken for its redelivery.
+	RedeliveryWindow time.Duration
+	// RefusedRetry is the wait before binding again after the SMSC refused
+	// the credentials or configuration.
+	RefusedRetry time.Duration
 }
 
 // HTTP holds the HTTP listeners' settings (the API's and the admin

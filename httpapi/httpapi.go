@@ -73,6 +73,10 @@ type Options struct {
 	Extra []func(s *Server, mux *http.ServeMux)
 	// Limits bound connections and their timeouts (zero: defaults).
 	Limits Limits
+	// Audit keeps the trail of the admin actions done through /v1
+	// (accounts, back-office voucher orders, reduced tariffs); nil
+	// records nothing.
+	Audit AuditLog
 }
 
 // Server serves the HTTP API.

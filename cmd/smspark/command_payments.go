@@ -13,6 +13,7 @@ import (
 
 	"smspark/config"
 	"smspark/payments"
+	"smspark/store"
 )
 
 func newPaymentsCommand() *cobra.Command {
@@ -98,6 +99,10 @@ func simulatorSecret(configPath, dataDir string) ([]byte, error) {
 		if cfg.PaymentSecret != "" {
 			return payments.ParseSecret(cfg.PaymentSecret.Reveal())
 		}
+	}
+	// A mistyped directory must not get a new secret.
+	if err := store.Exists(dataDir); err != nil {
+		return nil, err
 	}
 	return payments.LoadSecret(dataDir)
 }

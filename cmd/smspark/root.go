@@ -24,6 +24,7 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newCheckCommand(),
 		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
@@ -33,7 +34,10 @@ func NewRootCommand() *cobra.Command {
 		newBackupCommand(),
 		newConfigCommand(),
 		newVersionCommand(),
+		newSMSCCommand(),
+		newAuditCommand(),
 	)
 	setVersion(root)
+	registerCompletions(root)
 	return root
 }
