@@ -3,7 +3,7 @@
 // tariffs, voucher types, permit types, reduced tariffs, the SMSCs to bind
 // to, the HTTP listen address and the data directory.
 //
-// Without a file, Default returns the embedded reference data (SPEC §12),
+// Without a file, Default returns the embedded reference data (docs/tariffs.md),
 // whose source, reference.yml, is a complete commented example of the
 // format (ReferenceYAML returns it, for a user to copy).
 //
@@ -108,7 +108,7 @@ type Operator struct {
 	MobilePaymentLimit int64
 }
 
-// VoucherType is a kind of parking voucher a city sells (SPEC §6).
+// VoucherType is a kind of parking voucher a city sells (docs/vouchers.md).
 type VoucherType struct {
 	// Prefix starts every code of this type, e.g. "BLA"; upper-case
 	// letters, 2 to 5 of them, never starting with Q.
@@ -150,7 +150,7 @@ type Address struct {
 	Zone   string
 }
 
-// PermitType is a kind of parking permit a city sells (SPEC §6b).
+// PermitType is a kind of parking permit a city sells (docs/permits.md).
 type PermitType struct {
 	// ID identifies the type in the API, e.g. "leuven-resident".
 	ID string
@@ -171,7 +171,7 @@ type ReducedTariff struct {
 	Percent int
 }
 
-// SMSC is one SMSC to bind to over SMPP (SPEC §9).
+// SMSC is one SMSC to bind to over SMPP (docs/smpp.md).
 type SMSC struct {
 	// Name identifies the SMSC in logs and metrics.
 	Name string
@@ -225,10 +225,10 @@ type HTTP struct {
 var reference []byte
 
 // ReferenceYAML returns the embedded reference config (a fresh copy): the
-// data of SPEC §12, commented, to start a config of one's own from.
+// data of docs/tariffs.md, commented, to start a config of one's own from.
 func ReferenceYAML() []byte { return slices.Clone(reference) }
 
-// Default returns the embedded reference data of SPEC §12. It is valid (a
+// Default returns the embedded reference data of docs/tariffs.md. It is valid (a
 // test proves it), so Default does not fail; it panics only if the embedded
 // file is broken, a programming error. Each call returns a new Config.
 func Default() *Config {

@@ -160,7 +160,7 @@ func TestDefaultZones(t *testing.T) {
 	}
 }
 
-// TestDefaultWorkedExamples checks the reference figures against SPEC §12's
+// TestDefaultWorkedExamples checks the reference figures against docs/tariffs.md's
 // worked examples.
 func TestDefaultWorkedExamples(t *testing.T) {
 	c := config.Default()

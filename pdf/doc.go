@@ -1,6 +1,6 @@
 // Package pdf renders smspark's printable documents with fpdf: the monthly
-// statement of a Premium or Pro account (SPEC §7) and the letter that
-// carries a city's parking voucher codes (SPEC §6), in Dutch, French,
+// statement of a Premium or Pro account (docs/billing.md) and the letter that
+// carries a city's parking voucher codes (docs/vouchers.md), in Dutch, French,
 // German or English. It is an adapter: it reads billing's statements and
 // writes A4 PDF.
 //

@@ -30,7 +30,7 @@ type Letter struct {
 	PriceCents  int64 // what the order cost; 0 for free bundles
 }
 
-// smsPriceCents is what an SMS to or from 4411 costs (FAQ: € 0.15).
+// smsPriceCents is what an SMS to or from 4411 costs (docs/sms.md: € 0.15).
 const smsPriceCents = 15
 
 // The codes table: codes per row, and the height of a row.
