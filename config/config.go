@@ -83,7 +83,16 @@ type Config struct {
 	// DataDir is where the store lives ("data_dir", default
 	// /var/lib/smspark).
 	DataDir string
+	// ReplyValidity is how long after its MO a reply is still worth
+	// sending ("reply_validity", a Go duration, default 1h): a reply that
+	// meets temporary errors (the SMSC down, throttling, ESME_RSYSERR) is
+	// retried until then, and ends failed after.
+	ReplyValidity time.Duration
 }
+
+// DefaultReplyValidity is the default of Config.ReplyValidity: a parking
+// confirmation an hour late is no confirmation.
+const DefaultReplyValidity = time.Hour
 
 // Operator is a mobile operator.
 type Operator struct {

@@ -73,7 +73,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "reply_validity")
 	if d.failed() {
 		return nil
 	}
@@ -100,6 +100,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	h := d.object(o.value("http", false), "http", "listen")
 	c.HTTP.Listen = h.str("listen", false, DefaultListen)
 	d.checkHostPort(h.at("listen"), "http: listen", c.HTTP.Listen)
+
+	c.ReplyValidity = o.duration("reply_validity", false, DefaultReplyValidity, false)
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {

@@ -78,6 +78,10 @@ type ClientOptions struct {
 	// when all are busy is answered ESME_RX_T_APPN at once, so that the
 	// SMSC delivers it again.
 	HandlerWorkers int
+	// OnBindUp, when set, is called (on the bind's goroutine, so quickly)
+	// with the SMSC's operator each time a bind that can submit comes up:
+	// replies waiting for a retry there need not wait out their backoff.
+	OnBindUp func(operator string)
 
 	// Test hooks.
 	seqStart      uint32        // the sequence counter of every bind starts after this
@@ -239,6 +243,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		if s.BindMode == TransmitterReceiver {
 			kinds = []string{KindTransmitter, KindReceiver}
 		}
+		c.m.init(s.Name, kinds)
 		for _, k := range kinds {
 			b := newBind(c, s, k, lim)
 			c.binds = append(c.binds, b)

@@ -25,6 +25,7 @@ type limiter struct {
 	cur       float64   // in force: rate, or less while slowed down
 	slowUntil time.Time // cur returns to rate after this
 	next      time.Time // the earliest the next submit may go
+	last      time.Time // the latest now seen, to tell a clock stepped back
 }
 
 func newLimiter(perSecond int) *limiter {
@@ -39,18 +40,17 @@ func (l *limiter) reserve(now time.Time) time.Duration {
 	if !l.slowUntil.IsZero() && !now.Before(l.slowUntil) {
 		l.cur, l.slowUntil = l.rate, time.Time{}
 	}
+	// A clock that stepped back (NTP, a test) must not stall submits:
+	// the booked slots move back with it. Concurrent submits keep their
+	// spacing: each books the slot after the one before.
+	if now.Before(l.last) {
+		l.next = l.next.Add(now.Sub(l.last))
+		l.slowUntil = l.slowUntil.Add(now.Sub(l.last))
+	}
+	l.last = now
 	at := now
 	if l.next.After(at) {
 		at = l.next
-		// A clock that stepped back (NTP, a test) must not stall submits:
-		// no slot is further away than one interval plus a throttle pause.
-		var interval time.Duration
-		if l.cur > 0 {
-			interval = time.Duration(float64(time.Second) / l.cur)
-		}
-		if limit := now.Add(interval + defaultThrottlePause); at.After(limit) {
-			at = limit
-		}
 	}
 	if l.cur > 0 {
 		l.next = at.Add(time.Duration(float64(time.Second) / l.cur))

@@ -127,8 +127,23 @@ func TestLimiterSurvivesClockStepBack(t *testing.T) {
 		l := newLimiter(rate)
 		t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 		l.reserve(t0)
-		if d := l.reserve(t0.Add(-time.Hour)); d > time.Second+defaultThrottlePause {
+		if d := l.reserve(t0.Add(-time.Hour)); d > time.Second {
 			t.Fatalf("rate %d: after a step back of an hour, the next submit waits %s", rate, d)
+		}
+	}
+}
+
+// TestLimiterPacesConcurrentSubmitsAfterThrottling: submits waiting at
+// once, after a throttle, each get their own slot at the slowed rate;
+// none is let through in a burst (which the SMSC throttles again).
+func TestLimiterPacesConcurrentSubmitsAfterThrottling(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	l := newLimiter(10)
+	l.throttled(t0, time.Second)
+	for i := range 20 {
+		want := time.Second + time.Duration(i)*200*time.Millisecond
+		if got := l.reserve(t0); got != want {
+			t.Fatalf("submit %d of 20 waiting at once waits %v, want %v (5/s after the 1 s pause)", i+1, got, want)
 		}
 	}
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -114,4 +114,14 @@ func (m *Main) retain(ctx context.Context) error {
 		case <-time.After(24 * time.Hour):
 		}
 	}
+}
+
+// operatorNames returns the configured operators' names, sorted.
+func operatorNames(cfg *config.Config) []string {
+	names := make([]string, 0, len(cfg.Operators))
+	for name := range cfg.Operators {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
