@@ -413,6 +413,9 @@ func (s *Sender) submit(ctx context.Context, m sessions.Message) {
 		}
 		s.record(m, true)
 		s.release(m)
+		// The operator's SMSC takes submits: what waits out a backoff
+		// there goes now (the bind paces it).
+		s.Wake(m.Operator)
 	case class.Temporary && ctx.Err() == nil:
 		m.Error = err.Error()
 		s.m.mts.WithLabelValues(m.Source, "retry").Inc()

@@ -194,15 +194,15 @@ func (b *bind) submit(ctx context.Context, body []byte) (string, *SubmitError) {
 	select {
 	case b.window <- struct{}{}:
 	case <-ctx.Done():
-		return "", &SubmitError{Temporary: true, Err: ctx.Err()}
+		return "", &SubmitError{Temporary: true, Err: fmt.Errorf("%w: waiting for the window: %w", ErrBusy, ctx.Err())}
 	}
 	b.c.m.window(b.smsc.Name, 1)
 	defer func() {
 		<-b.window
 		b.c.m.window(b.smsc.Name, -1)
 	}()
-	if err := b.lim.wait(ctx, b.c.clock()); err != nil {
-		return "", &SubmitError{Temporary: true, Err: err}
+	if err := b.lim.wait(ctx, b.c.clock); err != nil {
+		return "", &SubmitError{Temporary: true, Err: fmt.Errorf("%w: waiting for the pace: %w", ErrBusy, err)}
 	}
 	s := b.current()
 	if s == nil || !s.beginSubmit() {

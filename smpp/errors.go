@@ -18,6 +18,10 @@ var (
 	// ErrTimeout: no resp within the SMSC's ResponseTimeout. Temporary:
 	// the SMSC may or may not have taken the message.
 	ErrTimeout = errors.New("smpp: no response in time")
+	// ErrBusy: the submit was never sent: ctx ended while it waited for
+	// a place in the bind's window or for the SMSC's pace. Temporary: the
+	// message is fine, the bind is busy.
+	ErrBusy = errors.New("smpp: bind busy")
 	// ErrUnknownOperator: no SMSC serves the MT's operator. Permanent.
 	ErrUnknownOperator = errors.New("smpp: no SMSC for the operator")
 	// ErrTooLong: the text needs more than 255 parts. Permanent.
@@ -72,7 +76,7 @@ func (e *SubmitError) Unwrap() error { return e.Err }
 // Reason names the failure in a few bounded words, for metrics and the
 // message's record: the status's name (ESME_RINVDSTADR) when the SMSC
 // answered one, else what went wrong (no_smsc, bad_address, too_long,
-// no_bind, bind_lost, timeout, canceled, error).
+// no_bind, bind_lost, busy, timeout, canceled, error).
 func (e *SubmitError) Reason() string {
 	switch {
 	case e.Status != 0 || e.GenericNack:
@@ -87,6 +91,8 @@ func (e *SubmitError) Reason() string {
 		return "no_bind"
 	case errors.Is(e.Err, ErrBindLost):
 		return "bind_lost"
+	case errors.Is(e.Err, ErrBusy):
+		return "busy"
 	case errors.Is(e.Err, ErrTimeout), errors.Is(e.Err, context.DeadlineExceeded):
 		return "timeout"
 	case errors.Is(e.Err, context.Canceled):
@@ -115,8 +121,13 @@ func Temporary(err error) bool {
 }
 
 // Throttle reports whether the SMSC asked to slow down
-// (ESME_RTHROTTLED, ESME_RMSGQFUL).
+// (ESME_RTHROTTLED, ESME_RMSGQFUL) or the bind was too busy to send the
+// submit at all (ErrBusy): the bind paces what comes next, so the MT is
+// worth trying again soon, without a growing backoff.
 func (e *SubmitError) Throttle() bool {
+	if errors.Is(e.Err, ErrBusy) {
+		return true
+	}
 	return e.Status != statusOK && ClassifyStatus(e.Status).Throttle
 }
 

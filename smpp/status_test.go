@@ -116,6 +116,7 @@ func TestSubmitErrorReason(t *testing.T) {
 		{smpp.ErrNoBind, "no_bind"},
 		{smpp.ErrBindLost, "bind_lost"},
 		{smpp.ErrTimeout, "timeout"},
+		{smpp.ErrBusy, "busy"},
 		{errors.New("other"), "error"},
 	} {
 		if got := (&smpp.SubmitError{Err: tt.err}).Reason(); got != tt.want {

@@ -41,6 +41,8 @@ type e2eOptions struct {
 	mode      string // config.BindTransceiver or config.BindTransmitterReceiver
 	realClock bool
 	window    int
+	// maxPerSecond is the SMSC's max_submits_per_second (0: no limit).
+	maxPerSecond int
 }
 
 func startE2E(t *testing.T, o e2eOptions) *e2e {
@@ -68,7 +70,7 @@ func startE2E(t *testing.T, o e2eOptions) *e2e {
 		window = 10
 	}
 	cfg.SMSCs = []config.SMSC{{Name: "proximus-1", Operator: "proximus", Address: sim.Addr(), SystemID: "smspark",
-		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second,
+		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second, MaxSubmitsPerSecond: o.maxPerSecond,
 		ReconnectMin: 10 * time.Millisecond, ReconnectMax: 200 * time.Millisecond}}
 	e.main = &Main{Config: cfg, DataDir: e.dir, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t)}
 	if !o.realClock {
