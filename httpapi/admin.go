@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/billing"
@@ -123,6 +125,10 @@ type AdminOptions struct {
 	Logger   zerolog.Logger
 	// Random draws API keys; nil is crypto/rand.
 	Random io.Reader
+	// Gatherer, when set, is served as GET /metrics (Prometheus), with
+	// the same access rule as every admin route: no key on loopback, an
+	// admin key (Authorization: Bearer) on any other address.
+	Gatherer prometheus.Gatherer
 }
 
 func (o *AdminOptions) validate() error {
@@ -187,6 +193,13 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "POST /admin/keys/{id}/revoke", a.revokeKey)
 	a.route(mux, "GET /admin/backup", a.backup)
 	a.route(mux, "POST /admin/config/reload", a.reload)
+	if opts.Gatherer != nil {
+		metrics := promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})
+		a.route(mux, "GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+			metrics.ServeHTTP(w, r)
+			return nil
+		})
+	}
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})

@@ -16,7 +16,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/sessions"
@@ -54,7 +53,6 @@ type Store interface {
 type Options struct {
 	Addr     string // listen address, e.g. 127.0.0.1:8080
 	Ready    Readiness
-	Gatherer prometheus.Gatherer
 	// Registerer receives the API's own metrics (nil: none).
 	Registerer prometheus.Registerer
 	Logger     zerolog.Logger
@@ -115,9 +113,6 @@ func New(opts Options) *Server {
 		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.route(mux, "GET /readyz", public, s.readyz)
-	if opts.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
-	}
 	if opts.Engine != nil && opts.Store != nil {
 		s.routeV1(mux)
 	}
@@ -143,6 +138,9 @@ func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 }
 
 func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
+	// From the first scrape: the latency of the route, and its successes.
+	s.latency.WithLabelValues(pattern)
+	s.requests.WithLabelValues(pattern, "200")
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

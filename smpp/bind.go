@@ -201,7 +201,7 @@ func (b *bind) submit(ctx context.Context, body []byte) (string, *SubmitError) {
 		<-b.window
 		b.c.m.window(b.smsc.Name, -1)
 	}()
-	if err := b.lim.wait(ctx, b.c.clock); err != nil {
+	if err := b.lim.wait(ctx, time.Now); err != nil {
 		return "", &SubmitError{Temporary: true, Err: fmt.Errorf("%w: waiting for the pace: %w", ErrBusy, err)}
 	}
 	s := b.current()
@@ -229,7 +229,7 @@ func (b *bind) submit(ctx context.Context, body []byte) (string, *SubmitError) {
 		if ClassifyStatus(resp.status).Throttle {
 			b.throttles.Add(1)
 			b.c.m.throttle(b.smsc.Name)
-			b.lim.throttled(b.c.clock(), b.c.opts.throttlePause)
+			b.lim.throttled(time.Now(), b.c.opts.throttlePause)
 			b.log.Warn().Uint32("status", uint32(resp.status)).Msg("smpp: SMSC throttles, slowing down")
 		}
 		return "", se

@@ -133,6 +133,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	m.Registry.MustRegister(newStoreSizeGauge(db.Path()))
 	sub := &submitter{}
 	m.Sender, err = outbox.New(outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: classifySubmit,
 		Logger: m.Logger, Registerer: m.Registry, Clock: m.Clock.Now, Validity: m.Config.ReplyValidity,
@@ -182,7 +183,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return m.fail(err)
 	}
-	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
+	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
 		Clock: m.Clock.Now, Location: m.Config.Location,

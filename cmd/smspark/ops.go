@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"slices"
 	"time"
 
@@ -124,4 +125,19 @@ func operatorNames(cfg *config.Config) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// newStoreSizeGauge exports the size of the store's file at each scrape
+// (0 when it cannot be read): bbolt files only grow until compacted.
+func newStoreSizeGauge(path string) prometheus.GaugeFunc {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "smspark_store_size_bytes",
+		Help: "Size of the store's file (smspark.db) in bytes.",
+	}, func() float64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return 0
+		}
+		return float64(fi.Size())
+	})
 }
