@@ -13,7 +13,7 @@ import (
 // recorded as "local" via cli, and smspark audit lists them since a
 // moment; reads are not recorded.
 func TestAuditLocal(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	out, err := run(t, "accounts", "create", "--data", dir, "--package", "premium", "--number", "+32475000001")
 	if err != nil {
 		t.Fatal(err, out)

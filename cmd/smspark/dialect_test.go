@@ -30,6 +30,7 @@ var noServer = map[string]string{
 	"smspark demo":          "starts its own engine",
 	"smspark sms":           "a dry run on a store, never sent",
 	"smspark compact":       "needs the store file to itself: the engine must be stopped",
+	"smspark check":         "reads the file of a stopped store; a running engine checked it when it opened it",
 	"smspark scale fill":    "fills a store for measurements",
 	"smspark scale measure": "measures opening a store",
 }
