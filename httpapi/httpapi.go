@@ -51,8 +51,8 @@ type Store interface {
 
 // Options configure a Server. Engine and Store are needed for /v1.
 type Options struct {
-	Addr     string // listen address, e.g. 127.0.0.1:8080
-	Ready    Readiness
+	Addr  string // listen address, e.g. 127.0.0.1:8080
+	Ready Readiness
 	// Registerer receives the API's own metrics (nil: none).
 	Registerer prometheus.Registerer
 	Logger     zerolog.Logger

@@ -111,7 +111,9 @@ func TestThrottledRetriedWithoutGrowingBackoff(t *testing.T) {
 			}
 			return smscA, smscIDs(mt.To), nil
 		}}
-		throttle := func(error) outbox.Class { return outbox.Class{Temporary: true, Throttle: true, Reason: "ESME_RTHROTTLED"} }
+		throttle := func(error) outbox.Class {
+			return outbox.Class{Temporary: true, Throttle: true, Reason: "ESME_RTHROTTLED"}
+		}
 		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: throttle,
 			RetryMin: time.Second, RetryMax: time.Minute})
 		r := start(t, s)

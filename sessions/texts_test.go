@@ -114,7 +114,7 @@ func TestRenderFitsOneSMS(t *testing.T) {
 		"long name":        longZoneName,
 		"extension name":   strings.Repeat("€", 24),
 		"non-GSM name":     "Façade côté Île-de-Maïs",
-		"Polish name":      "Łęczycka Źródlana Wąska", // 23 characters, none transliterated
+		"Polish name":      "Łęczycka Źródlana Wąska",  // 23 characters, none transliterated
 		"long UCS-2 name":  "Cœur historique ŒŒŒŒŒŒŒŒ", // 24
 		"realistic name":   "Blauwe zone",
 		"without the name": "",
