@@ -1,6 +1,7 @@
 package main
 
 import (
+	"smspark/config"
 	"smspark/httpapi"
 	"smspark/msisdn"
 )
@@ -20,8 +21,9 @@ func (m *Main) openAdmin() error {
 			return c.Name, ok
 		},
 		Normalize: msisdn.Belgium{}.Normalize,
-		Version:   version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
-		Logger: m.Logger.With().Str("component", "admin").Logger(), Gatherer: m.Registry}
+		Version:   thisBuild().Version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
+		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP),
+		Gatherer: m.Registry}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
 		opts.Binds, opts.SMSCs = m.Client, m.Client
 	}
@@ -39,4 +41,11 @@ func (m *Main) openAdmin() error {
 	}
 	m.Admin = admin
 	return nil
+}
+
+// httpLimits are the configured connection cap and timeouts of an HTTP
+// listener.
+func httpLimits(h config.HTTP) httpapi.Limits {
+	return httpapi.Limits{MaxConns: h.MaxConnections, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
 }
