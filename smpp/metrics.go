@@ -100,11 +100,6 @@ func (m *metrics) init(smsc string, kinds []string) {
 	for _, c := range StatusTable() {
 		m.submitErrs.WithLabelValues(smsc, c.Name, className(c.Temporary))
 	}
-	// The refusals an operator watches for: bind failed, bad password,
-	// bad system id.
-	for _, st := range []uint32{0x0d, 0x0e, 0x0f} {
-		m.refusals.WithLabelValues(smsc, fmt.Sprintf("%#02x", st))
-	}
 	for _, cmd := range []struct{ name, dir string }{
 		{"submit_sm", "out"}, {"submit_sm_resp", "in"}, {"deliver_sm", "in"}, {"deliver_sm_resp", "out"},
 		{"enquire_link", "out"}, {"enquire_link_resp", "in"}, {"enquire_link", "in"}, {"enquire_link_resp", "out"},
