@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -10,7 +11,10 @@ import (
 )
 
 func newCheckCommand() *cobra.Command {
-	var dataDir string
+	var (
+		dataDir string
+		asJSON  bool
+	)
 	cmd := &cobra.Command{
 		Use:   "check --data DIR",
 		Short: "Check the store file's consistency (pages, records, indexes), read-only; the engine must be stopped",
@@ -21,14 +25,34 @@ bbolt's consistency check, then every record and index of smspark. Prints
 structural part at every start and refuses a damaged file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := store.CheckFile(cmd.Context(), dataDir, 0); err != nil {
+			file := filepath.Join(dataDir, store.FileName)
+			err := store.CheckFile(cmd.Context(), dataDir, 0)
+			if asJSON {
+				out := struct {
+					File  string `json:"file"`
+					OK    bool   `json:"ok"`
+					Error string `json:"error,omitempty"`
+				}{File: file, OK: err == nil}
+				if err != nil {
+					out.Error = err.Error()
+				}
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if werr := enc.Encode(out); werr != nil {
+					return werr
+				}
+			}
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", filepath.Join(dataDir, store.FileName))
+			if !asJSON {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", file)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data", "", "data directory holding the store")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = cmd.MarkFlagRequired("data")
 	return cmd
 }

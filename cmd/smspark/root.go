@@ -37,7 +37,10 @@ func NewRootCommand() *cobra.Command {
 		newBackupCommand(),
 		newConfigCommand(),
 		newVersionCommand(),
+		newSMSCCommand(),
+		newAuditCommand(),
 	)
+	registerCompletions(root)
 	return root
 }
 
