@@ -34,7 +34,7 @@ type npmMO struct {
 	ReceiptedMessageID string `json:"receipted_message_id,omitempty"`
 	Fault              string `json:"fault,omitempty"` // throttle, generic_nack: the reply's first attempt
 
-	text   string // what it says, for the test's messages
+	text     string // what it says, for the test's messages
 	source   string // the reply comes from this short code
 	prefix   string // and starts with this
 	contains string // and contains this
