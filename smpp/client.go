@@ -260,7 +260,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		log:   opts.Logger,
 		clock: opts.Clock,
 		dial:  opts.Dial,
-		m:     newMetrics(opts.Registerer, opts.SMSCs),
+		m:     newMetrics(opts.Registerer),
 		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
 	}
 	if c.clock == nil {

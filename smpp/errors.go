@@ -3,6 +3,7 @@ package smpp
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 )
@@ -100,9 +101,9 @@ func (e *BindRefusal) Unwrap() error { return ErrBindRefused }
 // overloaded, ESME_RALYBND (0x05) the former, ESME_RSYSERR (0x08) a fault
 // of the SMSC.
 func (e *BindRefusal) Config() bool {
-	switch e.Status {
-	case 0x0E, 0x0F, 0x53:
-		return true
-	}
-	return false
+	return slices.Contains(configStatuses(), e.Status)
 }
+
+// configStatuses are the bind refusals that are configuration errors:
+// ESME_RINVPASWD, ESME_RINVSYSID, ESME_RINVSYSTYP.
+func configStatuses() []pdu.Status { return []pdu.Status{0x0E, 0x0F, 0x53} }

@@ -28,6 +28,7 @@ type link struct {
 // newLink builds the binds of s; they start with Run or StartSMSC.
 func (c *Client) newLink(s SMSC) *link {
 	l := &link{smsc: s}
+	c.m.initSMSC(s.Name)
 	lim := newLimiter(s.MaxSubmitsPerSecond)
 	kinds := []string{KindTransceiver}
 	if s.BindMode == TransmitterReceiver {

@@ -20,19 +20,27 @@ type metrics struct {
 	refused    *prometheus.GaugeVec
 }
 
-// newMetrics registers the metrics with reg, the series of every SMSC of
-// smscs at 0; nil reg gives nil. Registering twice with one registry
-// panics (promauto).
-func newMetrics(reg prometheus.Registerer, smscs []SMSC) *metrics {
+// newMetrics registers the metrics with reg; nil reg gives nil.
+// Registering twice with one registry panics (promauto).
+func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg == nil {
 		return nil
 	}
-	m := registerMetrics(promauto.With(reg))
-	for _, s := range smscs {
-		m.redelivers.WithLabelValues(s.Name)
-		m.refused.WithLabelValues(s.Name)
+	return registerMetrics(promauto.With(reg))
+}
+
+// initSMSC makes the series of an SMSC whose labels are known exist at 0
+// from the first scrape.
+func (m *metrics) initSMSC(smsc string) {
+	if m != nil {
+		m.redelivers.WithLabelValues(smsc)
+		m.refused.WithLabelValues(smsc)
+		m.throttles.WithLabelValues(smsc)
+		m.reconnects.WithLabelValues(smsc)
+		for _, st := range configStatuses() {
+			m.refusals.WithLabelValues(smsc, statusLabel(uint32(st)))
+		}
 	}
-	return m
 }
 
 func registerMetrics(f promauto.Factory) *metrics {
@@ -117,7 +125,7 @@ func (m *metrics) redelivery(smsc string) {
 // error gauge by config.
 func (m *metrics) bindRefused(smsc string, status uint32, config bool) {
 	if m != nil {
-		m.refusals.WithLabelValues(smsc, fmt.Sprintf("%#02x", status)).Inc()
+		m.refusals.WithLabelValues(smsc, statusLabel(status)).Inc()
 		m.setConfigError(smsc, config)
 	}
 }
@@ -132,3 +140,6 @@ func (m *metrics) setConfigError(smsc string, config bool) {
 	}
 	m.refused.WithLabelValues(smsc).Set(v)
 }
+
+// statusLabel is a command_status as the status label gives it: "0x0e".
+func statusLabel(status uint32) string { return fmt.Sprintf("%#02x", status) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"smspark/config"
 	"smspark/httpapi"
 	"smspark/msisdn"
 )
@@ -18,8 +19,8 @@ func (m *Main) openAdmin() error {
 			return c.Name, ok
 		},
 		Normalize: msisdn.Belgium{}.Normalize,
-		Version:   version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
-		Logger: m.Logger.With().Str("component", "admin").Logger()}
+		Version:   thisBuild().Version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
+		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP)}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
 		opts.Binds, opts.SMSCs = m.Client, m.Client
 	}
@@ -37,4 +38,11 @@ func (m *Main) openAdmin() error {
 	}
 	m.Admin = admin
 	return nil
+}
+
+// httpLimits are the configured connection cap and timeouts of an HTTP
+// listener.
+func httpLimits(h config.HTTP) httpapi.Limits {
+	return httpapi.Limits{MaxConns: h.MaxConnections, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
 }

@@ -90,6 +90,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	thisBuild().register(m.Registry)
 	m.mos = promauto.With(m.Registry).NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_mo_total",
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
@@ -142,7 +143,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		sub.client = m.Client
 	}
-	secret, err := payments.LoadSecret(m.DataDir)
+	secret, err := m.paymentSecret()
 	if err != nil {
 		return m.fail(err)
 	}
@@ -154,7 +155,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
-		Clock: m.Clock.Now, Location: m.Config.Location,
+		Clock: m.Clock.Now, Location: m.Config.Location, Limits: httpLimits(m.Config.HTTP),
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
 			httpapi.DayCardRoutes(m.DayCards, secret, db)}, Audit: db})
@@ -167,6 +168,19 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(fmt.Errorf("admin: %w", err))
 	}
 	return nil
+}
+
+// paymentSecret is the configured payment_secret, else the data
+// directory's payment.secret (made the first time).
+func (m *Main) paymentSecret() ([]byte, error) {
+	if m.Config.PaymentSecret == "" {
+		return payments.LoadSecret(m.DataDir)
+	}
+	s, err := payments.ParseSecret(m.Config.PaymentSecret.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("config: payment_secret: %w", err)
+	}
+	return s, nil
 }
 
 func (m *Main) fail(err error) error {
