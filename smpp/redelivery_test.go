@@ -92,7 +92,9 @@ func TestMOInFlightWhenLinkDiesIsRedeliveredOnce(t *testing.T) {
 	p := f.nextPeer(t)
 	p.deliver(t, 5, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
 	<-entered
-	sess := c.links.binds()[0].current()
+	// The fake may deliver before the client has recorded its bind as up.
+	var sess *session
+	waitFor(t, "the bind up", func() bool { sess = c.links.binds()[0].current(); return sess != nil })
 	_ = p.conn.Close()
 	waitFor(t, "the session to end", func() bool { _, ended := sess.endedAt(); return ended })
 	close(release)

@@ -366,7 +366,10 @@ func TestEnquireLinkAnsweredWhileWorkersBlocked(t *testing.T) {
 func TestEnquireLinkHasNoFloor(t *testing.T) {
 	f := newFakeSMSC(t)
 	s := testSMSC(f.addr())
-	s.EnquireLink = 50 * time.Millisecond
+	// Short enough that a floor (10 s) would show, long enough that a
+	// loaded machine answers each probe before the link counts as dead
+	// (two intervals), which would move the next probes to a new peer.
+	s.EnquireLink = 500 * time.Millisecond
 	startClient(t, []SMSC{s}, newFakeHandler(), nil)
 	p := f.nextPeer(t)
 	for range 3 {
