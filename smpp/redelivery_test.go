@@ -90,10 +90,11 @@ func TestMOInFlightWhenLinkDiesIsRedeliveredOnce(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, h, func(o *ClientOptions) { o.Registerer = reg })
 	p := f.nextPeer(t)
-	waitUp(t, c, 1)
-	sess := c.links.binds()[0].current()
 	p.deliver(t, 5, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
 	<-entered
+	// The fake may deliver before the client has recorded its bind as up.
+	var sess *session
+	waitFor(t, "the bind up", func() bool { sess = c.links.binds()[0].current(); return sess != nil })
 	_ = p.conn.Close()
 	waitFor(t, "the session to end", func() bool { _, ended := sess.endedAt(); return ended })
 	close(release)
