@@ -9,7 +9,8 @@ cd "$(dirname "$0")/../tools/openapi-lint"
 if ! command -v npm >/dev/null; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	$sudo apt-get install -y --no-install-recommends nodejs npm
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 npm ci --no-audit --no-fund --loglevel=error
 # No update check or telemetry: CI may have no way out, and needs none.
