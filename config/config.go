@@ -89,12 +89,21 @@ type Config struct {
 	// DataDir is where the store lives ("data_dir", default
 	// /var/lib/smspark).
 	DataDir string
+	// ReplyValidity is how long after its MO a reply is still worth
+	// sending ("reply_validity", a Go duration, default 1h): a reply that
+	// meets temporary errors (the SMSC down, throttling, ESME_RSYSERR) is
+	// retried until then, and ends failed after.
+	ReplyValidity time.Duration
 	// PaymentSecret is the key payment callbacks are signed with, in hex
 	// (at least 16 bytes), from "payment_secret" (a file, an environment
 	// variable or a systemd credential); "" keeps it in the data directory
 	// (payment.secret, made the first time).
 	PaymentSecret Secret
 }
+
+// DefaultReplyValidity is the default of Config.ReplyValidity: a parking
+// confirmation an hour late is no confirmation.
+const DefaultReplyValidity = time.Hour
 
 // Operator is a mobile operator.
 type Operator struct {

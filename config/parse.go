@@ -73,7 +73,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "payment_secret")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "reply_validity", "payment_secret")
 	if d.failed() {
 		return nil
 	}
@@ -99,6 +99,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 
 	c.HTTP = d.http(o.value("http", false))
 	c.PaymentSecret = o.secret("payment_secret", false)
+
+	c.ReplyValidity = o.duration("reply_validity", false, DefaultReplyValidity, false)
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {

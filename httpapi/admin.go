@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/audit"
@@ -134,6 +136,10 @@ type AdminOptions struct {
 	Random io.Reader
 	// Limits bound connections and their timeouts (zero: defaults).
 	Limits Limits
+	// Gatherer, when set, is served as GET /metrics (Prometheus), with
+	// the same access rule as every admin route: no key on loopback, an
+	// admin key (Authorization: Bearer) on any other address.
+	Gatherer prometheus.Gatherer
 }
 
 func (o *AdminOptions) validate() error {
@@ -202,6 +208,13 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "POST /admin/smscs/{name}/start", a.audited(audit.SMSCStart, a.smscStart))
 	a.route(mux, "GET /admin/audit", a.auditTrail)
 	a.routeReads(mux)
+	if opts.Gatherer != nil {
+		metrics := promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})
+		a.route(mux, "GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+			metrics.ServeHTTP(w, r)
+			return nil
+		})
+	}
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})

@@ -68,7 +68,6 @@ func newGenerator(seed uint64, a *api, o orders, token, account string) *generat
 	g.targets = []fuzzTarget{
 		{"GET", "/healthz", nil, ""},
 		{"GET", "/readyz", nil, ""},
-		{"GET", "/metrics", nil, ""},
 		{"GET", "/v1/enforcement/plates/{plate}?zone={zone}", nil, "warden-brussels"},
 		{"GET", "/v1/enforcement/plates/{plate}?zone={zone}&at={at}", nil, "warden-brussels"},
 		{"POST", "/v1/accounts", func(g *generator) map[string]any {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/sessions"
@@ -52,9 +51,8 @@ type Store interface {
 
 // Options configure a Server. Engine and Store are needed for /v1.
 type Options struct {
-	Addr     string // listen address, e.g. 127.0.0.1:8080
-	Ready    Readiness
-	Gatherer prometheus.Gatherer
+	Addr  string // listen address, e.g. 127.0.0.1:8080
+	Ready Readiness
 	// Registerer receives the API's own metrics (nil: none).
 	Registerer prometheus.Registerer
 	Logger     zerolog.Logger
@@ -121,9 +119,6 @@ func New(opts Options) *Server {
 		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.route(mux, "GET /readyz", public, s.readyz)
-	if opts.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
-	}
 	if opts.Engine != nil && opts.Store != nil {
 		s.routeV1(mux)
 	}
@@ -148,6 +143,9 @@ func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 }
 
 func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
+	// From the first scrape: the latency of the route, and its successes.
+	s.latency.WithLabelValues(pattern)
+	s.requests.WithLabelValues(pattern, "200")
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

@@ -37,6 +37,16 @@ const (
 	TooManyRequests   Outcome = "too_many_requests"
 )
 
+// Outcomes returns every outcome, in the order above (metrics start a
+// series at 0 for each).
+func Outcomes() []Outcome {
+	return []Outcome{Started, AlreadyStarted, Replaced, Stopped, StatusReport, CredentialsSent,
+		ConfirmationsOff, ConfirmationsOn, LanguageSet, VoucherStarted, DayTicketStarted, PermitHolder,
+		SessionEnding, SessionExpired, UnknownCommand, UnknownZone, InvalidPlate, NoPlate, NoSession,
+		AmbiguousStop, PlateTaken, RegistrationReq, LimitReached, VoucherUnknown, VoucherUsed,
+		VoucherExpired, UnsupportedNumber, TooManyRequests}
+}
+
 // IsError reports whether the outcome is an error, answered from 4400.
 func (o Outcome) IsError() bool {
 	switch o {

@@ -34,6 +34,7 @@ func (c *Client) newLink(s SMSC) *link {
 	if s.BindMode == TransmitterReceiver {
 		kinds = []string{KindTransmitter, KindReceiver}
 	}
+	c.m.init(s.Name, kinds)
 	for _, k := range kinds {
 		l.binds = append(l.binds, newBind(c, s, k, lim))
 	}

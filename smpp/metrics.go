@@ -18,6 +18,7 @@ type metrics struct {
 	redelivers *prometheus.CounterVec
 	refusals   *prometheus.CounterVec
 	refused    *prometheus.GaugeVec
+	submitErrs *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics with reg; nil reg gives nil.
@@ -77,6 +78,48 @@ func registerMetrics(f promauto.Factory) *metrics {
 			Name: "smspark_smpp_reconnects_total",
 			Help: "Bind attempts after a bind failed or went down, by SMSC.",
 		}, []string{"smsc"}),
+		submitErrs: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_submit_errors_total",
+			Help: "submit_sm answered with an error status (or a generic_nack), by SMSC, command_status name and class (temporary: retried; permanent: the reply failed).",
+		}, []string{"smsc", "status", "class"}),
+	}
+}
+
+// init creates, at 0, every series whose labels the SMSC's configuration
+// already says, so that the first scrape shows them.
+func (m *metrics) init(smsc string, kinds []string) {
+	if m == nil {
+		return
+	}
+	for _, k := range kinds {
+		m.bindsUp.WithLabelValues(smsc, k)
+	}
+	m.windowUsed.WithLabelValues(smsc)
+	m.throttles.WithLabelValues(smsc)
+	m.reconnects.WithLabelValues(smsc)
+	for _, c := range StatusTable() {
+		m.submitErrs.WithLabelValues(smsc, c.Name, className(c.Temporary))
+	}
+	for _, cmd := range []struct{ name, dir string }{
+		{"submit_sm", "out"}, {"submit_sm_resp", "in"}, {"deliver_sm", "in"}, {"deliver_sm_resp", "out"},
+		{"enquire_link", "out"}, {"enquire_link_resp", "in"}, {"enquire_link", "in"}, {"enquire_link_resp", "out"},
+		{"generic_nack", "in"}, {"generic_nack", "out"},
+	} {
+		m.pdus.WithLabelValues(smsc, cmd.name, cmd.dir)
+	}
+}
+
+// className is the class label of a submit error.
+func className(temporary bool) string {
+	if temporary {
+		return "temporary"
+	}
+	return "permanent"
+}
+
+func (m *metrics) submitError(smsc string, se *SubmitError) {
+	if m != nil {
+		m.submitErrs.WithLabelValues(smsc, se.Reason(), className(se.Temporary)).Inc()
 	}
 }
 

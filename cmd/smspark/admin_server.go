@@ -7,9 +7,11 @@ import (
 )
 
 // openAdmin builds the admin endpoint on AdminAddr and opens its socket;
-// without AdminAddr there is none.
+// without AdminAddr there is none. It serves /metrics too: the metrics
+// are for the operator's Prometheus, not for the public API's clients.
 func (m *Main) openAdmin() error {
 	if m.AdminAddr == "" {
+		m.Logger.Warn().Msg("no admin endpoint (--admin \"\"): /metrics is not served")
 		return nil
 	}
 	opts := httpapi.AdminOptions{Addr: m.AdminAddr, Engine: m.Engine, Store: m.DB, Outbox: m.Sender,
@@ -20,7 +22,8 @@ func (m *Main) openAdmin() error {
 		},
 		Normalize: msisdn.Belgium{}.Normalize,
 		Version:   thisBuild().Version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
-		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP)}
+		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP),
+		Gatherer: m.Registry}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
 		opts.Binds, opts.SMSCs = m.Client, m.Client
 	}
@@ -31,7 +34,7 @@ func (m *Main) openAdmin() error {
 	if err := admin.Listen(); err != nil {
 		if m.AdminOptional {
 			m.Logger.Error().Err(err).Str("admin", m.AdminAddr).
-				Msg("admin endpoint not started (its address is taken): the engine runs without it; set --admin")
+				Msg("admin endpoint not started (its address is taken): the engine runs without it and without /metrics; set --admin")
 			return nil
 		}
 		return err
