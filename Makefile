@@ -8,7 +8,7 @@ export CGO_ENABLED ?= 1
 # environment sets (a host's "local" would keep an older, vulnerable Go).
 export GOTOOLCHAIN := auto
 
-.PHONY: all build test demo lint bench fuzz clean
+.PHONY: all build test demo lint bench bench-smpp fuzz clean
 
 all: build
 
@@ -37,9 +37,14 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-## bench: the engine and store micro-benchmarks
+## bench: the micro-benchmarks (engine, store, tariffs, parser, the whole MO path)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./sessions ./store ./tariffs ./parser
+	$(GO) test -run='^$$' -bench=BenchmarkMOPath -benchmem ./cmd/smspark
+
+## bench-smpp: serve against sim --load, one table (scripts/bench.sh; BENCH_SECONDS=15 ...)
+bench-smpp:
+	scripts/bench.sh
 
 ## fuzz: a short run of every fuzz target
 fuzz:
