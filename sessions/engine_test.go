@@ -72,8 +72,9 @@ func (s storeFunc) Commit(ctx context.Context, c []sessions.Change) error {
 }
 
 type harness struct {
-	sender sessions.Sender
-	tb     testing.TB
+	sender   sessions.Sender
+	vouchers sessions.Vouchers
+	tb       testing.TB
 	dir    string
 	db     *store.DB
 	eng    *sessions.Engine
@@ -122,7 +123,8 @@ func (h *harness) open() {
 		Numbers: msisdn.Belgium{},
 		Hasher:  password.Bcrypt{Cost: bcrypt.MinCost},
 		Random:  rand.Reader,
-		Sender:  h.sender,
+		Sender:   h.sender,
+		Vouchers: h.vouchers,
 		ReducedTariffs: func() map[string]int {
 			m := map[string]int{}
 			for _, r := range cfg.ReducedTariffs {
