@@ -413,27 +413,27 @@ func (e *Engine) end(t *txn, s *Session, at time.Time, reason EndReason) Session
 	return ended
 }
 
-// cost is what the session costs if it ends at end.
+// cost is what the session costs if it ends at end: a reduced tariff's
+// share of the normal cost, rounded once.
 func (e *Engine) cost(s Session, end time.Time) int64 {
 	if s.Free || s.Voucher != "" {
 		return 0
 	}
-	var c int64
+	percent := 100
+	if s.ReducedPercent > 0 {
+		percent = s.ReducedPercent
+	}
 	switch z, ok := e.zones[s.Zone]; {
 	case s.DayTicket:
-		c = s.DayPriceCents
+		return tariffs.RoundHalfUp(s.DayPriceCents*int64(percent), 100)
 	case !ok:
 		return s.CostCents
 	default:
 		if end.After(s.Until) {
 			end = s.Until
 		}
-		c = z.Tariff.Cost(s.Start, end)
+		return z.Tariff.CostPercent(s.Start, end, percent)
 	}
-	if s.ReducedPercent > 0 {
-		c = tariffs.RoundHalfUp(c*int64(s.ReducedPercent), 100)
-	}
-	return c
 }
 
 func (e *Engine) line(s Session, now time.Time) SessionLine {
