@@ -75,12 +75,12 @@ type harness struct {
 	sender   sessions.Sender
 	vouchers sessions.Vouchers
 	tb       testing.TB
-	dir    string
-	db     *store.DB
-	eng    *sessions.Engine
-	clock  *clock
-	fail   error
-	mu     sync.Mutex
+	dir      string
+	db       *store.DB
+	eng      *sessions.Engine
+	clock    *clock
+	fail     error
+	mu       sync.Mutex
 }
 
 func newHarness(tb testing.TB) *harness {
@@ -119,10 +119,10 @@ func (h *harness) open() {
 			defer h.mu.Unlock()
 			return h.fail
 		}},
-		Clock:   h.clock,
-		Numbers: msisdn.Belgium{},
-		Hasher:  password.Bcrypt{Cost: bcrypt.MinCost},
-		Random:  rand.Reader,
+		Clock:    h.clock,
+		Numbers:  msisdn.Belgium{},
+		Hasher:   password.Bcrypt{Cost: bcrypt.MinCost},
+		Random:   rand.Reader,
 		Sender:   h.sender,
 		Vouchers: h.vouchers,
 		ReducedTariffs: func() map[string]int {
