@@ -34,6 +34,9 @@ bench:
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./parser
 	$(GO) test -run='^$$' -fuzz=FuzzNormalizePlate -fuzztime=15s ./parser
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeDeliverSM -fuzztime=15s ./smpp
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeDataSM -fuzztime=15s ./smpp
+	$(GO) test -run='^$$' -fuzz=FuzzReadPacket -fuzztime=15s ./smpp
 
 clean:
 	rm -rf bin

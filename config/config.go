@@ -46,6 +46,8 @@ const (
 	DefaultEnquireLink         = 30 * time.Second
 	DefaultReconnectMin        = 250 * time.Millisecond
 	DefaultReconnectMax        = 4 * time.Second // with jitter, a bind is back within 5 s of the SMSC
+	DefaultRedeliveryWindow    = 10 * time.Minute
+	DefaultRefusedRetry        = time.Minute
 )
 
 // Config is a parsed and validated configuration. Treat it as read-only:
@@ -185,6 +187,15 @@ type SMSC struct {
 	EnquireLink time.Duration
 	// ReconnectMin and ReconnectMax bound the reconnect backoff.
 	ReconnectMin, ReconnectMax time.Duration
+	// InterfaceVersion is the SMPP version the bind announces (0x33 or
+	// 0x34).
+	InterfaceVersion byte
+	// RedeliveryWindow is how long after a bind dropped an MO whose ack
+	// may have been lost with it is taken for its redelivery.
+	RedeliveryWindow time.Duration
+	// RefusedRetry is the wait before binding again after the SMSC refused
+	// the credentials or configuration.
+	RefusedRetry time.Duration
 }
 
 // HTTP holds the HTTP API's settings.

@@ -391,12 +391,14 @@ func TestLoadGood(t *testing.T) {
 			SystemID: "smspark", Password: "pXq7-Zt9", SystemType: "VMA", BindMode: config.BindTransceiver,
 			TLS: false, Window: 20, MaxSubmitsPerSecond: 100, EnquireLink: 15 * time.Second,
 			ReconnectMin: 500 * time.Millisecond, ReconnectMax: 2 * time.Minute,
+			InterfaceVersion: 0x33, RedeliveryWindow: 5 * time.Minute, RefusedRetry: 2 * time.Minute,
 		},
 		{
 			Name: "base-1", Operator: "base", Address: "[2001:db8::1]:3550",
 			SystemID: "smspark-base", Password: "bS3cr3t!", BindMode: config.BindTransmitterReceiver,
 			TLS: true, Window: config.DefaultWindow, MaxSubmitsPerSecond: config.DefaultMaxSubmitsPerSecond,
 			EnquireLink: config.DefaultEnquireLink, ReconnectMin: config.DefaultReconnectMin, ReconnectMax: config.DefaultReconnectMax,
+			InterfaceVersion: 0x34, RedeliveryWindow: config.DefaultRedeliveryWindow, RefusedRetry: config.DefaultRefusedRetry,
 		},
 	}
 	if !reflect.DeepEqual(c.SMSCs, want) {

@@ -493,7 +493,8 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 	for _, n := range items {
 		o := d.object(n, "smsc", "name", "operator", "address", "system_id", "password",
 			"system_type", "bind_mode", "tls", "window", "max_submits_per_second",
-			"enquire_link", "reconnect_min", "reconnect_max")
+			"enquire_link", "reconnect_min", "reconnect_max", "interface_version", "redelivery_window",
+			"refused_retry")
 		name := o.str("name", true, "")
 		if d.failed() {
 			return nil
@@ -535,6 +536,9 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		s.EnquireLink = o.duration("enquire_link", false, DefaultEnquireLink, false)
 		s.ReconnectMin = o.duration("reconnect_min", false, DefaultReconnectMin, false)
 		s.ReconnectMax = o.duration("reconnect_max", false, DefaultReconnectMax, false)
+		s.InterfaceVersion = d.interfaceVersion(o)
+		s.RedeliveryWindow = o.duration("redelivery_window", false, DefaultRedeliveryWindow, false)
+		s.RefusedRetry = o.duration("refused_retry", false, DefaultRefusedRetry, false)
 		if !d.failed() && s.ReconnectMax < s.ReconnectMin {
 			d.fail(o.at("reconnect_max"), "%s: reconnect_max (%s) is below reconnect_min (%s)", o.what, s.ReconnectMax, s.ReconnectMin)
 		}
@@ -544,6 +548,22 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		out = append(out, s)
 	}
 	return out
+}
+
+// interfaceVersion reads an SMSC's interface_version: 0x33 or 0x34
+// (default 0x34).
+func (d *decoder) interfaceVersion(o *object) byte {
+	v := strings.ToLower(o.str("interface_version", false, "0x34"))
+	switch {
+	case d.failed():
+		return 0x34
+	case v == "0x33":
+		return 0x33
+	case v == "0x34":
+		return 0x34
+	}
+	d.fail(o.at("interface_version"), "%s: interface_version %q: use 0x33 or 0x34", o.what, v)
+	return 0x34
 }
 
 // maxLen records an error when an SMPP C-octet string field is too long.

@@ -71,6 +71,10 @@ type Options struct {
 	Location       *time.Location
 	// Extra registers further routes (vouchers, statements) on the mux.
 	Extra []func(s *Server, mux *http.ServeMux)
+	// Audit keeps the trail of the admin actions done through /v1
+	// (accounts, back-office voucher orders, reduced tariffs); nil
+	// records nothing.
+	Audit AuditLog
 }
 
 // Server serves the HTTP API.

@@ -3,10 +3,12 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"smspark/audit"
 	"smspark/pdf"
 	"smspark/vouchers"
 )
@@ -35,11 +37,11 @@ func VoucherRoutes(svc VoucherService, secret []byte, nonces Nonces) func(*Serve
 		v := &voucherAPI{s: s, svc: svc, secret: secret, nonces: nonces}
 		s.route(mux, "GET /v1/cities/{city}/voucher-types", Roles("portal", "counter"), v.offers)
 		s.route(mux, "POST /v1/cities/{city}/orders", Roles("portal"), v.order(vouchers.ChannelPortal))
-		s.route(mux, "POST /v1/cities/{city}/backoffice/orders", Roles("portal", "counter"), v.order(vouchers.ChannelBackoffice))
+		s.route(mux, "POST /v1/cities/{city}/backoffice/orders", Roles("portal", "counter"), s.audited(audit.VoucherIssue, v.order(vouchers.ChannelBackoffice)))
 		s.route(mux, "GET /v1/orders/{id}", Roles("portal", "counter"), v.detail)
 		s.route(mux, "GET /v1/orders/{id}/letter.pdf", Roles("portal", "counter"), v.letter)
 		s.route(mux, "POST /v1/orders/{id}/payment", Roles("portal"), v.retry)
-		s.route(mux, "POST /v1/orders/{id}/cancel", Roles("portal", "counter"), v.cancel)
+		s.route(mux, "POST /v1/orders/{id}/cancel", Roles("portal", "counter"), s.audited(audit.VoucherCancel, v.cancel))
 		s.route(mux, "POST /v1/payments/callback", public, v.callback)
 	}
 }
@@ -162,6 +164,7 @@ func (v *voucherAPI) order(ch vouchers.Channel) HandlerFunc {
 		if err != nil && !errors.Is(err, vouchers.ErrPaymentUnavailable) {
 			return voucherProblem(err)
 		}
+		noteAudit(r, o.ID, fmt.Sprintf("%d × %s, %s, %s", o.Quantity, o.Type, o.City, o.Status))
 		return v.writeOrder(w, r, http.StatusCreated, o)
 	}
 }
@@ -317,6 +320,7 @@ func (v *voucherAPI) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return voucherProblem(err)
 	}
+	noteAudit(r, o.ID, fmt.Sprintf("%d × %s, %s", o.Quantity, o.Type, o.City))
 	return v.writeOrder(w, r, http.StatusOK, o)
 }
 

@@ -182,6 +182,9 @@ func notify(c chan struct{}) {
 func (s *Sender) Run(ctx context.Context) error {
 	queued, err := s.opts.Store.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: the queue waits for the next run
+		}
 		return fmt.Errorf("outbox: resume: %w", err)
 	}
 	if len(queued) > 0 {

@@ -165,6 +165,13 @@ type JournalEntry struct {
 	At      time.Time `json:"at"`
 	Outcome Outcome   `json:"outcome"`
 	Reply   uint64    `json:"reply,omitempty"` // the reply message's ID
+	// SMSC delivered the MO, from Sender (as the SMSC gave it; From is
+	// normalised).
+	SMSC   string `json:"smsc,omitempty"`
+	Sender string `json:"sender,omitempty"`
+	// AckPending: the MO's ack may not have reached its SMSC, which may
+	// deliver it again; cleared once the SMSC is known to have read it.
+	AckPending bool `json:"ack_pending,omitempty"`
 }
 
 // Message statuses.

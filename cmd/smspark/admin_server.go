@@ -1,11 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-
-	"smspark/config"
 	"smspark/httpapi"
 	"smspark/msisdn"
 )
@@ -17,7 +12,7 @@ func (m *Main) openAdmin() error {
 		return nil
 	}
 	opts := httpapi.AdminOptions{Addr: m.AdminAddr, Engine: m.Engine, Store: m.DB, Outbox: m.Sender,
-		Vouchers: m.Vouchers, Reload: m.adminReload, Zones: m.zone,
+		Vouchers: m.Vouchers, Reload: m.Reload, Zones: m.zone, Audit: m.DB,
 		City: func(name string) (string, bool) {
 			c, ok := m.config().City(name)
 			return c.Name, ok
@@ -26,7 +21,7 @@ func (m *Main) openAdmin() error {
 		Version:   version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
 		Logger: m.Logger.With().Str("component", "admin").Logger()}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
-		opts.Binds = m.Client
+		opts.Binds, opts.SMSCs = m.Client, m.Client
 	}
 	admin, err := httpapi.NewAdmin(opts)
 	if err != nil {
@@ -42,17 +37,4 @@ func (m *Main) openAdmin() error {
 	}
 	m.Admin = admin
 	return nil
-}
-
-// adminReload is Reload as the admin endpoint needs it: a file that does
-// not load is told apart (422) from a configuration the engine refuses
-// (409).
-func (m *Main) adminReload() error {
-	err := m.Reload()
-	var cerr *config.Error
-	var perr *fs.PathError
-	if errors.As(err, &cerr) || errors.As(err, &perr) {
-		return fmt.Errorf("%w: %w", httpapi.ErrConfigInvalid, err)
-	}
-	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"smspark/payments"
+	"smspark/store"
 )
 
 func newPaymentsCommand() *cobra.Command {
@@ -31,6 +32,10 @@ engine's /v1/payments/callback.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if result != "paid" && result != "failed" {
 				return fmt.Errorf("--result must be paid or failed")
+			}
+			// A mistyped directory must not get a new secret.
+			if err := store.Exists(dataDir); err != nil {
+				return err
 			}
 			secret, err := payments.LoadSecret(dataDir)
 			if err != nil {

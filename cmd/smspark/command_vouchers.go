@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/billing"
 	"smspark/config"
 	"smspark/httpapi"
@@ -39,7 +40,7 @@ func newVouchersCommand() *cobra.Command {
 		if t.remote() {
 			out, err = remote(cmd.Context(), t.client())
 		} else {
-			out, err = withVoucherService(cmd.Context(), cfg, t, func(svc *vouchers.Service) (httpapi.AdminVoucherLookup, error) {
+			out, err = withVoucherService(cmd.Context(), cfg, t, voucherAction(cmd.Name()), func(svc *vouchers.Service) (httpapi.AdminVoucherLookup, error) {
 				return local(cmd.Context(), svc, time.Now(), cfg.Location)
 			})
 		}
@@ -128,7 +129,8 @@ func newVouchersCommand() *cobra.Command {
 // withVoucherService runs f on a voucher service over the stopped store of
 // --data. Payments start on the built-in test provider, whose page is the
 // engine's HTTP address.
-func withVoucherService(ctx context.Context, cfg *config.Config, t *target, f func(*vouchers.Service) (httpapi.AdminVoucherLookup, error)) (httpapi.AdminVoucherLookup, error) {
+// It records action (none: "") in the audit trail.
+func withVoucherService(ctx context.Context, cfg *config.Config, t *target, action string, f func(*vouchers.Service) (httpapi.AdminVoucherLookup, error)) (httpapi.AdminVoucherLookup, error) {
 	db, err := t.localStore()
 	if err != nil {
 		return httpapi.AdminVoucherLookup{}, err
@@ -138,7 +140,23 @@ func withVoucherService(ctx context.Context, cfg *config.Config, t *target, f fu
 	if err != nil {
 		return httpapi.AdminVoucherLookup{}, err
 	}
-	return f(svc)
+	out, err := f(svc)
+	if err != nil || action == "" {
+		return out, err
+	}
+	o := out.Order
+	return out, recordLocal(ctx, db, action, o.ID, fmt.Sprintf("%d × %s, %s, %s", o.Quantity, o.Type, o.City, o.Status))
+}
+
+// voucherAction is the audit action of a vouchers command ("" for show).
+func voucherAction(command string) string {
+	switch command {
+	case "issue":
+		return audit.VoucherIssue
+	case "cancel":
+		return audit.VoucherCancel
+	}
+	return ""
 }
 
 func newVoucherService(cfg *config.Config, db *store.DB) (*vouchers.Service, error) {

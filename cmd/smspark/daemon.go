@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -66,8 +68,9 @@ type Main struct {
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
-	mos *prometheus.CounterVec
-	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
+	mos      *prometheus.CounterVec
+	cfg      atomic.Pointer[config.Config] // in force; Reload replaces it
+	reloadMu sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
 }
 
 // submitter lets the sender exist before the client it submits through.
@@ -92,9 +95,13 @@ func (m *Main) Open(ctx context.Context) error {
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
 	}, []string{"operator", "outcome"})
 
-	db, err := store.Open(m.DataDir, store.Options{})
+	// The engine alone makes a new store, where no file exists.
+	db, err := store.Open(m.DataDir, store.Options{Create: true})
 	if err != nil {
 		return err
+	}
+	if db.Created() {
+		m.Logger.Info().Str("path", db.Path()).Msg("created a new, empty store")
 	}
 	m.DB = db
 	sub := &submitter{}
@@ -122,6 +129,7 @@ func (m *Main) Open(ctx context.Context) error {
 			SMSCs:      smscs(m.Config.SMSCs),
 			Handler:    &gateway{m: m},
 			Parts:      partStore{db},
+			Acks:       ackLedger{db},
 			Logger:     m.Logger.With().Str("component", "smpp").Logger(),
 			Registerer: m.Registry,
 			Clock:      m.Clock.Now,
@@ -149,7 +157,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Clock: m.Clock.Now, Location: m.Config.Location,
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
-			httpapi.DayCardRoutes(m.DayCards, secret, db)}})
+			httpapi.DayCardRoutes(m.DayCards, secret, db)}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
@@ -222,18 +230,44 @@ type gateway struct{ m *Main }
 
 func (g *gateway) HandleMO(ctx context.Context, mo smpp.MO) error {
 	r, err := g.m.Engine.Handle(ctx, sessions.MO{From: mo.From, Operator: mo.Operator, Text: mo.Text,
-		Received: mo.Received, SMSCTime: mo.SMSCTime, Key: mo.Key})
+		Received: mo.Received, SMSCTime: mo.SMSCTime, Key: mo.Key, SMSC: mo.SMSC, NotText: mo.NotText,
+		AckPending: mo.AckPending})
 	if err != nil {
 		g.m.mos.WithLabelValues(mo.Operator, "store_error").Inc()
 		g.m.Logger.Error().Err(err).Str("smsc", mo.SMSC).Str("from", sessions.MaskNumber(mo.From)).Msg("MO not stored: the SMSC will deliver it again")
 		return err
 	}
-	outcome := string(r.Outcome)
 	if r.Duplicate {
-		outcome = "duplicate"
+		g.m.mos.WithLabelValues(mo.Operator, "duplicate").Inc()
+		return smpp.ErrDuplicate
 	}
-	g.m.mos.WithLabelValues(mo.Operator, outcome).Inc()
+	g.m.mos.WithLabelValues(mo.Operator, string(r.Outcome)).Inc()
 	return nil
+}
+
+// ackLedger keeps smpp's unacked MOs as the journal entries the engine
+// wrote with AckPending.
+type ackLedger struct{ db *store.DB }
+
+func (a ackLedger) Unacked(ctx context.Context, since time.Time) ([]smpp.UnackedMO, error) {
+	js, err := a.db.UnackedMOs(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]smpp.UnackedMO, 0, len(js))
+	for _, j := range js {
+		out = append(out, smpp.UnackedMO{Key: j.Key, SMSC: j.SMSC, From: j.Sender, Text: j.Text,
+			Received: j.Received, SMSCTime: j.SMSCTime})
+	}
+	return out, nil
+}
+
+func (a ackLedger) Confirm(ctx context.Context, mos []smpp.UnackedMO) error {
+	js := make([]sessions.JournalEntry, 0, len(mos))
+	for _, m := range mos {
+		js = append(js, sessions.JournalEntry{Key: m.Key, Received: m.Received})
+	}
+	return a.db.ConfirmAcks(ctx, js)
 }
 
 func (g *gateway) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
@@ -293,7 +327,8 @@ func smscs(in []config.SMSC) []smpp.SMSC {
 		out = append(out, smpp.SMSC{Name: s.Name, Operator: s.Operator, Address: s.Address,
 			SystemID: s.SystemID, Password: s.Password.Reveal(), SystemType: s.SystemType, BindMode: mode,
 			TLS: tc, Window: s.Window, MaxSubmitsPerSecond: s.MaxSubmitsPerSecond, EnquireLink: s.EnquireLink,
-			ReconnectMin: s.ReconnectMin, ReconnectMax: s.ReconnectMax})
+			ReconnectMin: s.ReconnectMin, ReconnectMax: s.ReconnectMax,
+			InterfaceVersion: s.InterfaceVersion, RedeliveryWindow: s.RedeliveryWindow, RefusedRetry: s.RefusedRetry})
 	}
 	return out
 }

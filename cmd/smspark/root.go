@@ -27,6 +27,7 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newCheckCommand(),
 		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
@@ -36,7 +37,10 @@ func NewRootCommand() *cobra.Command {
 		newBackupCommand(),
 		newConfigCommand(),
 		newVersionCommand(),
+		newSMSCCommand(),
+		newAuditCommand(),
 	)
+	registerCompletions(root)
 	return root
 }
 
