@@ -155,36 +155,29 @@ func (e *Engine) addNumber(a *Account, raw string) error {
 // changeAccount computes an account change under the lock, applies it to
 // memory and waits until it is durable.
 func (e *Engine) changeAccount(ctx context.Context, f func() (Account, error)) (Account, error) {
-	if err := ctx.Err(); err != nil {
-		return Account{}, err
-	}
-	e.mu.Lock()
-	if e.broken != nil {
-		e.mu.Unlock()
-		return Account{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
-	}
-	a, err := f()
-	if err != nil {
-		e.mu.Unlock()
-		return Account{}, err
-	}
-	if len(a.Numbers) == 0 {
-		e.mu.Unlock()
-		return Account{}, ErrNoNumbers
-	}
-	if old, ok := e.accounts[a.ID]; ok {
-		for _, n := range old.Numbers {
-			delete(e.numberOf, n)
+	var a Account
+	err := e.transact(ctx, newTxn(e.opts.Clock.Now()), func(t *txn) error {
+		var err error
+		if a, err = f(); err != nil {
+			return err
 		}
-	}
-	stored := cloneAccount(a)
-	e.accounts[a.ID] = &stored
-	for _, n := range a.Numbers {
-		e.numberOf[n] = a.ID
-	}
-	p := e.enqueue(Change{Accounts: []Account{cloneAccount(a)}})
-	e.mu.Unlock()
-	if err := e.durable(ctx, p); err != nil {
+		if len(a.Numbers) == 0 {
+			return ErrNoNumbers
+		}
+		if old, ok := e.accounts[a.ID]; ok {
+			for _, n := range old.Numbers {
+				delete(e.numberOf, n)
+			}
+		}
+		stored := cloneAccount(a)
+		e.accounts[a.ID] = &stored
+		for _, n := range a.Numbers {
+			e.numberOf[n] = a.ID
+		}
+		t.change.Accounts = append(t.change.Accounts, cloneAccount(a))
+		return nil
+	})
+	if err != nil {
 		return Account{}, err
 	}
 	return a, nil

@@ -14,37 +14,26 @@ var ErrNoSuchSession = errors.New("no such running session")
 // usual stopped SMS (unless confirmations are off). Returns the ended
 // session, ErrNoSuchSession, or an ErrStore failure.
 func (e *Engine) AdminStop(ctx context.Context, id uint64, plate string) (Session, error) {
-	if err := ctx.Err(); err != nil {
+	var ended Session
+	err := e.transact(ctx, newTxn(e.opts.Clock.Now()), func(t *txn) error {
+		if id == 0 {
+			id = e.byPlate[plate]
+		}
+		s, ok := e.running[id]
+		if !ok {
+			return fmt.Errorf("%w: id %d plate %q", ErrNoSuchSession, id, plate)
+		}
+		ended = e.end(t, s, t.now, EndAdmin)
+		st := e.settingsAfter(t, ended.Number)
+		t.lang = e.language(st, ended.City)
+		t.notice = Notice{Outcome: Stopped, Plate: ended.Plate, Zone: ended.Zone, ZoneName: e.zones[ended.Zone].Name,
+			Start: ended.Start, End: ended.End, CostCents: ended.CostCents, Free: ended.Free}
+		e.replyTo(t, ended.Number, ended.Operator, st)
+		return nil
+	})
+	if err != nil {
 		return Session{}, err
 	}
-	e.mu.Lock()
-	if e.broken != nil {
-		e.mu.Unlock()
-		return Session{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
-	}
-	now := e.opts.Clock.Now()
-	t := &txn{now: now}
-	e.expire(t, now)
-	if id == 0 {
-		id = e.byPlate[plate]
-	}
-	s, ok := e.running[id]
-	if !ok {
-		e.mu.Unlock()
-		return Session{}, fmt.Errorf("%w: id %d plate %q", ErrNoSuchSession, id, plate)
-	}
-	ended := e.end(t, s, now, EndAdmin)
-	st := e.settingsAfter(t, ended.Number)
-	t.lang = e.language(st, ended.City)
-	t.notice = Notice{Outcome: Stopped, Plate: ended.Plate, Zone: ended.Zone, ZoneName: e.zones[ended.Zone].Name,
-		Start: ended.Start, End: ended.End, CostCents: ended.CostCents, Free: ended.Free}
-	e.replyTo(t, ended.Number, ended.Operator, st)
-	p := e.enqueue(t.change)
-	e.mu.Unlock()
-	if err := e.durable(ctx, p); err != nil {
-		return Session{}, err
-	}
-	e.hand(t.change.Messages, nil)
 	return ended, nil
 }
 

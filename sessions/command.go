@@ -59,94 +59,142 @@ type Reply struct {
 	Duplicate bool
 }
 
-// txn collects what one command changes and answers.
-type txn struct {
-	now    time.Time
-	change Change
-	notice Notice
-	lang   string
-	reply  Reply
-	// secrets are the change's credential messages with their clear text.
-	secrets []Message
+// input is an MO as read before the engine is locked: parsed, its number
+// normalised, a new password hashed, a voucher read.
+type input struct {
+	mo       MO
+	now      time.Time
+	received time.Time // when the engine received it
+	at       time.Time // when it takes effect
+	cmd      parser.Command
+	perr     error // parsing
+	number   string
+	nerr     error // normalising the sender
+	password string
+	hash     string
+	voucher  *VoucherInfo // nil when unknown or not asked for
 }
 
 // Handle applies one MO and returns its reply once everything it changed,
 // the reply included, is durable. It returns an error wrapping ErrStore
 // when the store failed (nothing happened; the MO may be delivered again)
-// and ctx.Err() when ctx is done before it started.
+// and ctx.Err() when ctx is done before it started. A redelivered MO
+// changes nothing; its reply's Notices may still hold the expiries the
+// clock caused meanwhile.
 func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return Reply{}, err
 	}
+	in, err := e.prepare(ctx, mo)
+	if err != nil {
+		return Reply{}, err
+	}
+	t := newTxn(in.now)
+	err = e.transact(ctx, t, func(t *txn) error {
+		e.apply(t, in)
+		return nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return t.reply, nil
+}
+
+// prepare does an MO's slow work and I/O before the engine is locked: the
+// password hash and the voucher read.
+func (e *Engine) prepare(ctx context.Context, mo MO) (input, error) {
 	if mo.Channel == "" {
 		mo.Channel = ChannelSMS
 	}
-	now := e.opts.Clock.Now()
-	received := mo.Received
-	if received.IsZero() || received.After(now) {
-		received = now
+	in := input{mo: mo, now: e.opts.Clock.Now()}
+	in.received = mo.Received
+	if in.received.IsZero() || in.received.After(in.now) {
+		in.received = in.now
 	}
-	at := received
-	if !mo.SMSCTime.IsZero() && mo.SMSCTime.Before(received) && received.Sub(mo.SMSCTime) <= e.opts.MaxNetworkDelay {
-		at = mo.SMSCTime
+	in.at = in.received
+	if !mo.SMSCTime.IsZero() && mo.SMSCTime.Before(in.received) && in.received.Sub(mo.SMSCTime) <= e.opts.MaxNetworkDelay {
+		in.at = mo.SMSCTime
 	}
-	var cmd parser.Command
-	var perr error
 	switch {
 	case mo.Command != nil:
-		cmd = *mo.Command
+		in.cmd = *mo.Command
 	case mo.NotText:
-		cmd = parser.Command{Kind: parser.Unknown}
+		in.cmd = parser.Command{Kind: parser.Unknown}
 	default:
-		cmd, perr = e.parser.Parse(mo.Text)
+		in.cmd, in.perr = e.parser.Parse(mo.Text)
 	}
-	number, nerr := e.opts.Numbers.Normalize(mo.From)
-
-	// A new password is hashed before the engine is locked: the hash is slow.
-	var password, hash string
-	if nerr == nil && perr == nil && cmd.Kind == parser.Credentials {
+	in.number, in.nerr = e.opts.Numbers.Normalize(mo.From)
+	if in.nerr != nil {
+		return in, nil
+	}
+	switch {
+	case in.cmd.Kind == parser.VoucherActivation && !errors.Is(in.perr, parser.ErrInvalidPlate):
+		v, err := e.readVoucher(ctx, in.cmd.Voucher)
+		if err != nil {
+			return in, err
+		}
+		in.voucher = v
+	case in.perr == nil && in.cmd.Kind == parser.Credentials:
 		e.mu.Lock()
-		limited := e.passLimited(e.settingsOf(number), now)
+		limited := e.passLimited(e.settingsOf(in.number), in.now)
 		e.mu.Unlock()
-		if !limited {
-			var err error
-			if password, err = newPassword(e.opts.Random); err != nil {
-				return Reply{}, err
-			}
-			if hash, err = e.opts.Hasher.Hash(password); err != nil {
-				return Reply{}, fmt.Errorf("sessions: hash password: %w", err)
-			}
+		if limited {
+			return in, nil
+		}
+		var err error
+		if in.password, err = newPassword(e.opts.Random); err != nil {
+			return in, err
+		}
+		if in.hash, err = e.opts.Hasher.Hash(in.password); err != nil {
+			return in, fmt.Errorf("sessions: hash password: %w", err)
 		}
 	}
+	return in, nil
+}
 
-	e.mu.Lock()
-	if e.broken != nil {
-		e.mu.Unlock()
-		return Reply{}, fmt.Errorf("%w: %w", ErrStore, e.broken)
-	}
-	t := &txn{now: now}
-	e.forget(now)
-	if o, dup := e.seen[mo.Key]; dup && mo.Key != "" {
+// apply applies a prepared MO to memory and t. Callers hold mu.
+func (e *Engine) apply(t *txn, in input) {
+	if o, dup := e.seen[in.mo.Key]; dup && in.mo.Key != "" {
 		// A redelivery: answer the SMSC once the first is durable (it may
 		// still be queued), and do nothing else.
-		p := e.enqueue(Change{})
-		e.mu.Unlock()
-		if err := e.durable(ctx, p); err != nil {
-			return Reply{}, err
-		}
-		return Reply{Message: Message{Outcome: o}, Duplicate: true}, nil
+		t.barrier = true
+		t.reply = Reply{Message: Message{Outcome: o}, Duplicate: true, Notices: t.reply.Notices}
+		return
 	}
-	e.expire(t, now)
+	number := in.number
+	if in.nerr != nil {
+		number = in.mo.From
+	}
+	e.dispatch(t, in, number)
+	mo := in.mo
+	if mo.Command != nil {
+		// The web and the app answer in their own response, not by SMS.
+		e.applySettings(t)
+		t.reply.Message = Message{To: number, Outcome: t.notice.Outcome, Text: Render(t.lang, e.opts.Location, t.notice), Created: t.now}
+		return
+	}
+	e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
+	key := mo.Key
+	if key == "" {
+		key = fmt.Sprintf("local|%d", e.newID())
+	}
+	e.remember(mo.Key, in.received, t.reply.Outcome)
+	t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
+		SMSC: mo.SMSC, Sender: mo.From, AckPending: mo.AckPending, Text: mo.Text, Received: in.received, SMSCTime: mo.SMSCTime, At: in.at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
+}
+
+// dispatch applies the MO's command. Callers hold mu.
+func (e *Engine) dispatch(t *txn, in input, number string) {
+	cmd, perr, mo, at := in.cmd, in.perr, in.mo, in.at
 	st := e.settingsOf(number)
 	t.lang = e.language(st, "")
 	switch {
-	case nerr != nil:
-		number = mo.From
+	case in.nerr != nil:
 		t.notice.Outcome = UnsupportedNumber
 	case cmd.Kind == parser.Unknown:
 		t.notice.Outcome = UnknownCommand
 	case cmd.Kind == parser.Credentials:
-		e.credentials(t, st, password, hash)
+		e.credentials(t, st, in.password, in.hash)
 	case cmd.Kind == parser.ToggleConfirmations:
 		st.ConfirmationsOff = !st.ConfirmationsOff
 		t.notice.Outcome = ConfirmationsOn
@@ -177,35 +225,10 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 			t.notice.Outcome = InvalidPlate
 			break
 		}
-		if err := e.activate(ctx, t, mo, number, st, cmd, at); err != nil {
-			e.mu.Unlock()
-			return Reply{}, err
-		}
+		e.activate(t, mo, number, st, cmd, in.voucher, at)
 	default:
 		t.notice.Outcome = UnknownCommand
 	}
-	if mo.Command != nil {
-		// The web and the app answer in their own response, not by SMS.
-		e.applySettings(t)
-		t.reply.Message = Message{To: number, Outcome: t.notice.Outcome, Text: Render(t.lang, e.opts.Location, t.notice), Created: now}
-	} else {
-		e.replyTo(t, number, mo.Operator, e.settingsAfter(t, number))
-		key := mo.Key
-		if key == "" {
-			key = fmt.Sprintf("local|%d", e.newID())
-		}
-		e.remember(mo.Key, received, t.reply.Outcome)
-		t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
-			SMSC: mo.SMSC, Sender: mo.From, AckPending: mo.AckPending, Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
-	}
-	p := e.enqueue(t.change)
-	e.mu.Unlock()
-
-	if err := e.durable(ctx, p); err != nil {
-		return Reply{}, err
-	}
-	e.hand(t.change.Messages, t.secrets)
-	return t.reply, nil
 }
 
 // hand gives durable messages to the Sender, the credentials among them
@@ -231,27 +254,7 @@ func (e *Engine) hand(msgs, secrets []Message) {
 // the reminders that are due; Run calls it when the next one is due. It
 // returns once what it changed is durable (ErrStore otherwise).
 func (e *Engine) Tick(ctx context.Context) error {
-	e.mu.Lock()
-	if e.broken != nil {
-		e.mu.Unlock()
-		return fmt.Errorf("%w: %w", ErrStore, e.broken)
-	}
-	now := e.opts.Clock.Now()
-	e.forget(now)
-	e.forgetRecent(now)
-	t := &txn{now: now}
-	e.expire(t, now)
-	if len(t.change.Sessions) == 0 && len(t.change.Messages) == 0 {
-		e.mu.Unlock()
-		return nil
-	}
-	p := e.enqueue(t.change)
-	e.mu.Unlock()
-	if err := e.durable(ctx, p); err != nil {
-		return err
-	}
-	e.hand(t.change.Messages, nil)
-	return nil
+	return e.transact(ctx, newTxn(e.opts.Clock.Now()), func(*txn) error { return nil })
 }
 
 // Run ends sessions at their maximum and sends reminders on time, until
@@ -274,6 +277,9 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 		if err := e.Tick(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
 			return err
 		}
 	}
@@ -419,27 +425,27 @@ func (e *Engine) end(t *txn, s *Session, at time.Time, reason EndReason) Session
 	return ended
 }
 
-// cost is what the session costs if it ends at end.
+// cost is what the session costs if it ends at end: a reduced tariff's
+// share of the normal cost, rounded once.
 func (e *Engine) cost(s Session, end time.Time) int64 {
 	if s.Free || s.Voucher != "" {
 		return 0
 	}
-	var c int64
+	percent := 100
+	if s.ReducedPercent > 0 {
+		percent = s.ReducedPercent
+	}
 	switch z, ok := e.zones[s.Zone]; {
 	case s.DayTicket:
-		c = s.DayPriceCents
+		return tariffs.RoundHalfUp(s.DayPriceCents*int64(percent), 100)
 	case !ok:
 		return s.CostCents
 	default:
 		if end.After(s.Until) {
 			end = s.Until
 		}
-		c = z.Tariff.Cost(s.Start, end)
+		return z.Tariff.CostPercent(s.Start, end, percent)
 	}
-	if s.ReducedPercent > 0 {
-		c = tariffs.RoundHalfUp(c*int64(s.ReducedPercent), 100)
-	}
-	return c
 }
 
 func (e *Engine) line(s Session, now time.Time) SessionLine {

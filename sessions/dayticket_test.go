@@ -79,6 +79,11 @@ func TestReducedTariff(t *testing.T) {
 	if full != 150 || reduced != 38 {
 		t.Fatalf("Kortrijk: full %d, reduced %d; want 150 and 38", full, reduced)
 	}
+	// 15 charged minutes: 37.5 full, 25 % of it 9.375 -> 9, rounded once.
+	h.sms("2026-11-23 10:00", alice, "proximus", "8500 1ABC123")
+	if got := h.sms("2026-11-23 10:45", alice, "proximus", "Q").Sessions[0].CostCents; got != 9 {
+		t.Fatalf("Kortrijk 10:00-10:45 reduced: %d, want 9", got)
+	}
 	if brussels := park(alice, "1021"); brussels != 375 {
 		t.Fatalf("Brussels for the granted number: %d, want the full 375", brussels)
 	}

@@ -155,29 +155,10 @@ type Engine struct {
 	zones  map[string]tariffs.Zone
 	cities map[string]tariffs.City
 
-	mu       sync.Mutex
-	broken   error // set when memory could not be reloaded after a failed commit
-	running  map[uint64]*Session
-	byPlate  map[string]uint64
-	byNumber map[string][]uint64
-	settings map[string]*Settings
-	accounts map[string]*Account
-	numberOf map[string]string // number -> account ID
-	events   eventHeap
-	nextID   uint64
-	queue    []*pending
-	seen     map[string]Outcome // MO keys within the redelivery window
-	seenFIFO []seenKey
-	// recent holds, by plate, sessions that ended within RecentWindow: a
-	// warden sees a motorist who stopped a moment ago.
-	recent     map[string][]Session
-	recentFIFO []seenKey // plate and end time, oldest first
-	// usedVouchers are codes used by this engine's commands, so that two
-	// activations of one code never both start a session.
-	usedVouchers map[string]bool
-	// runningByCity counts running sessions per city (for metrics).
-	runningByCity map[string]int
-	grants        []Grant // reduced-tariff grants
+	mu     sync.Mutex
+	broken error // set when memory could not be reloaded after a failed commit
+	queue  []*pending
+	memory // the state the store holds, and what commands queued since
 
 	commit chan struct{} // held by the one goroutine committing
 	wake   chan struct{} // tells Run an earlier event was scheduled
@@ -228,96 +209,16 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			e.zones[z.Code] = z
 		}
 	}
-	if err := e.reload(ctx); err != nil {
+	m, err := e.load(ctx)
+	if err != nil {
 		return nil, err
 	}
+	e.install(m)
 	return e, nil
 }
 
-// reload replaces the in-memory state with the store's. Callers hold mu or
-// own the engine exclusively.
-func (e *Engine) reload(ctx context.Context) error {
-	st, err := e.opts.Store.Load(ctx)
-	if err != nil {
-		return fmt.Errorf("sessions: load: %w", err)
-	}
-	e.running = make(map[uint64]*Session, len(st.Running))
-	e.byPlate = make(map[string]uint64, len(st.Running))
-	e.byNumber = make(map[string][]uint64, len(st.Running))
-	e.accounts = make(map[string]*Account, len(st.Accounts))
-	e.numberOf = map[string]string{}
-	e.events = e.events[:0]
-	if cap(e.events) < len(st.Running) {
-		e.events = make(eventHeap, 0, len(st.Running))
-	}
-	e.nextID = max(st.NextID, 1)
-	// The settings are indexed on another CPU meanwhile: a million running
-	// sessions and their numbers' settings index in about a second.
-	var settings map[string]*Settings
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		m := make(map[string]*Settings, len(st.Settings))
-		for i := range st.Settings {
-			s := st.Settings[i]
-			m[s.Number] = &s
-		}
-		settings = m
-	})
-	for i := range st.Running {
-		s := st.Running[i]
-		e.index(&s)
-		e.events = append(e.events, event{at: nextEvent(&s), id: s.ID})
-	}
-	wg.Wait()
-	e.settings = settings
-	for i := range st.Accounts {
-		a := st.Accounts[i]
-		e.accounts[a.ID] = &a
-		for _, n := range a.Numbers {
-			e.numberOf[n] = a.ID
-		}
-	}
-	heap.Init(&e.events)
-	if len(e.events) > 0 {
-		select {
-		case e.wake <- struct{}{}:
-		default:
-		}
-	}
-	e.seen = map[string]Outcome{}
-	e.seenFIFO = e.seenFIFO[:0]
-	e.recent = map[string][]Session{}
-	if es, ok := e.opts.Store.(endedSource); ok {
-		// Sessions that ended a moment ago stay visible to wardens across
-		// a restart.
-		ended, err := es.EndedSince(ctx, e.opts.Clock.Now().Add(-RecentWindow))
-		if err != nil {
-			return fmt.Errorf("sessions: load recently ended sessions: %w", err)
-		}
-		for _, s := range ended {
-			e.recent[s.Plate] = append(e.recent[s.Plate], s)
-			e.recentFIFO = append(e.recentFIFO, seenKey{s.End, s.Plate})
-		}
-	}
-	e.usedVouchers = map[string]bool{}
-	e.grants = append([]Grant(nil), st.Grants...)
-	e.runningByCity = map[string]int{}
-	for i := range st.Running {
-		e.runningByCity[st.Running[i].City]++
-	}
-	e.recentFIFO = e.recentFIFO[:0]
-	journal, err := e.opts.Store.Journal(ctx, e.opts.Clock.Now().Add(-e.opts.RedeliveryWindow))
-	if err != nil {
-		return fmt.Errorf("sessions: load journal: %w", err)
-	}
-	for _, j := range journal {
-		e.remember(j.Key, j.Received, j.Outcome)
-	}
-	return nil
-}
-
 // remember keeps an MO key for the redelivery window. Callers hold mu.
-func (e *Engine) remember(key string, at time.Time, o Outcome) {
+func (e *memory) remember(key string, at time.Time, o Outcome) {
 	if key == "" {
 		return
 	}
@@ -368,11 +269,17 @@ func (e *Engine) durable(ctx context.Context, p *pending) error {
 	err := e.opts.Store.Commit(context.WithoutCancel(ctx), changes)
 	if err != nil {
 		err = fmt.Errorf("%w: %w", ErrStore, err)
+		// The store's state is read outside the lock (seconds at a million
+		// sessions) and swapped in. Meanwhile commands queue changes to
+		// the memory being replaced: they fail with this batch.
+		m, rerr := e.load(context.WithoutCancel(ctx))
 		e.mu.Lock()
 		batch = append(batch, e.queue...)
 		e.queue = nil
-		if rerr := e.reload(context.WithoutCancel(ctx)); rerr != nil {
+		if rerr != nil {
 			e.broken = rerr
+		} else {
+			e.install(m)
 		}
 		e.mu.Unlock()
 	}
@@ -394,7 +301,7 @@ func (e *Engine) addRunning(s *Session) {
 }
 
 // index adds a running session to the in-memory indexes.
-func (e *Engine) index(s *Session) {
+func (e *memory) index(s *Session) {
 	if e.runningByCity != nil {
 		e.runningByCity[s.City]++
 	}

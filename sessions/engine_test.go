@@ -72,14 +72,15 @@ func (s storeFunc) Commit(ctx context.Context, c []sessions.Change) error {
 }
 
 type harness struct {
-	sender sessions.Sender
-	tb     testing.TB
-	dir    string
-	db     *store.DB
-	eng    *sessions.Engine
-	clock  *clock
-	fail   error
-	mu     sync.Mutex
+	sender   sessions.Sender
+	vouchers sessions.Vouchers
+	tb       testing.TB
+	dir      string
+	db       *store.DB
+	eng      *sessions.Engine
+	clock    *clock
+	fail     error
+	mu       sync.Mutex
 }
 
 func newHarness(tb testing.TB) *harness {
@@ -118,11 +119,12 @@ func (h *harness) open() {
 			defer h.mu.Unlock()
 			return h.fail
 		}},
-		Clock:   h.clock,
-		Numbers: msisdn.Belgium{},
-		Hasher:  password.Bcrypt{Cost: bcrypt.MinCost},
-		Random:  rand.Reader,
-		Sender:  h.sender,
+		Clock:    h.clock,
+		Numbers:  msisdn.Belgium{},
+		Hasher:   password.Bcrypt{Cost: bcrypt.MinCost},
+		Random:   rand.Reader,
+		Sender:   h.sender,
+		Vouchers: h.vouchers,
 		ReducedTariffs: func() map[string]int {
 			m := map[string]int{}
 			for _, r := range cfg.ReducedTariffs {

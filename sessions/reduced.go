@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -45,17 +46,15 @@ func (e *Engine) GrantReduced(ctx context.Context, g Grant) (Grant, error) {
 		return Grant{}, err
 	}
 	g.ID, g.Percent, g.Created = "G"+id, pct, e.opts.Clock.Now()
-	e.mu.Lock()
-	if g.Account != "" {
-		if _, ok := e.accounts[g.Account]; !ok {
-			e.mu.Unlock()
-			return Grant{}, fmt.Errorf("%w: %s", ErrAccountNotFound, g.Account)
+	err = e.transact(ctx, newTxn(g.Created), func(t *txn) error {
+		if _, ok := e.accounts[g.Account]; g.Account != "" && !ok {
+			return fmt.Errorf("%w: %s", ErrAccountNotFound, g.Account)
 		}
-	}
-	e.grants = append(e.grants, g)
-	p := e.enqueue(Change{Grants: []Grant{g}})
-	e.mu.Unlock()
-	if err := e.durable(ctx, p); err != nil {
+		e.grants = append(e.grants, g)
+		t.change.Grants = append(t.change.Grants, g)
+		return nil
+	})
+	if err != nil {
 		return Grant{}, err
 	}
 	return g, nil
@@ -64,18 +63,21 @@ func (e *Engine) GrantReduced(ctx context.Context, g Grant) (Grant, error) {
 // RevokeGrant ends a grant now (sessions already started keep it).
 // Returns ErrGrantNotFound or an ErrStore failure.
 func (e *Engine) RevokeGrant(ctx context.Context, id string) (Grant, error) {
-	e.mu.Lock()
-	for i, g := range e.grants {
-		if g.ID == id {
-			g.Revoked = true
-			e.grants[i] = g
-			p := e.enqueue(Change{Grants: []Grant{g}})
-			e.mu.Unlock()
-			return g, e.durable(ctx, p)
+	var revoked Grant
+	err := e.transact(ctx, newTxn(e.opts.Clock.Now()), func(t *txn) error {
+		i := slices.IndexFunc(e.grants, func(g Grant) bool { return g.ID == id })
+		if i < 0 {
+			return fmt.Errorf("%w: %s", ErrGrantNotFound, id)
 		}
+		e.grants[i].Revoked = true
+		revoked = e.grants[i]
+		t.change.Grants = append(t.change.Grants, revoked)
+		return nil
+	})
+	if err != nil {
+		return Grant{}, err
 	}
-	e.mu.Unlock()
-	return Grant{}, fmt.Errorf("%w: %s", ErrGrantNotFound, id)
+	return revoked, nil
 }
 
 // Grants returns the grants of a city ("" for all).

@@ -9,37 +9,47 @@ import (
 	"smspark/parser"
 )
 
-// activate starts a voucher session: "<code> <plate>" or "<code>" with
-// the remembered plate. The session costs nothing, runs for the voucher's
-// duration in its zone, and the voucher is marked used in the same commit.
-// It returns an error only when the voucher cannot be read.
-func (e *Engine) activate(ctx context.Context, t *txn, mo MO, number string, st Settings, cmd parser.Command, at time.Time) error {
-	code := cmd.Voucher
+// readVoucher reads a voucher before the engine is locked. It returns nil
+// for an unknown code (or no Vouchers), an error wrapping ErrStore when the
+// voucher cannot be read.
+func (e *Engine) readVoucher(ctx context.Context, code string) (*VoucherInfo, error) {
 	if e.opts.Vouchers == nil {
-		t.notice.Outcome = VoucherUnknown
-		return nil
+		return nil, nil
 	}
 	v, err := e.opts.Vouchers.Voucher(ctx, code)
 	switch {
 	case errors.Is(err, ErrVoucherNotFound):
-		t.notice.Outcome = VoucherUnknown
-		return nil
+		return nil, nil
 	case err != nil:
-		return fmt.Errorf("%w: voucher %s: %w", ErrStore, code, err)
+		return nil, fmt.Errorf("%w: voucher %s: %w", ErrStore, code, err)
+	}
+	return &v, nil
+}
+
+// activate starts a voucher session: "<code> <plate>" or "<code>" with
+// the remembered plate. The session costs nothing, runs for the voucher's
+// duration in its zone, and the voucher is marked used in the same commit.
+// v is the voucher as read before locking (nil: unknown); its use by this
+// engine meanwhile is checked again here. Callers hold mu.
+func (e *Engine) activate(t *txn, mo MO, number string, st Settings, cmd parser.Command, v *VoucherInfo, at time.Time) {
+	code := cmd.Voucher
+	if v == nil {
+		t.notice.Outcome = VoucherUnknown
+		return
 	}
 	z, ok := e.zones[v.Zone]
 	if !ok {
 		t.notice.Outcome = VoucherUnknown
-		return nil
+		return
 	}
 	t.lang = e.language(st, z.City)
 	switch {
 	case v.Used || e.usedVouchers[code]:
 		t.notice.Outcome = VoucherUsed
-		return nil
+		return
 	case !v.Expires.IsZero() && !at.Before(v.Expires):
 		t.notice.Outcome = VoucherExpired
-		return nil
+		return
 	}
 	plate := cmd.Plate
 	if plate == "" {
@@ -47,7 +57,7 @@ func (e *Engine) activate(ctx context.Context, t *txn, mo MO, number string, st 
 	}
 	if plate == "" {
 		t.notice.Outcome = NoPlate
-		return nil
+		return
 	}
 	acctID := e.numberOf[number]
 	var replaced []*Session
@@ -55,7 +65,7 @@ func (e *Engine) activate(ctx context.Context, t *txn, mo MO, number string, st 
 		s := e.running[id]
 		if !e.owns(number, s) {
 			t.notice.Outcome, t.notice.Plate = PlateTaken, plate
-			return nil
+			return
 		}
 		replaced = append(replaced, s)
 	}
@@ -92,5 +102,4 @@ func (e *Engine) activate(ctx context.Context, t *txn, mo MO, number string, st 
 	t.change.VoucherUses = append(t.change.VoucherUses, VoucherUse{Code: code, Plate: plate, Session: s.ID, At: at})
 	t.reply.Sessions = append(t.reply.Sessions, *s)
 	t.notice = Notice{Outcome: VoucherStarted, Plate: plate, Zone: z.Code, ZoneName: z.Name, Start: at, End: s.Until}
-	return nil
 }

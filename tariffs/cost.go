@@ -15,6 +15,14 @@ import "time"
 // interval, not minutes. It expects a valid tariff (see Validate); the time
 // zone of start and end does not matter, only the instants.
 func (t Tariff) Cost(start, end time.Time) int64 {
+	return t.CostPercent(start, end, 100)
+}
+
+// CostPercent returns percent % of the cost of parking from start to end
+// under t (a reduced tariff charges a share of the normal cost): the exact
+// cost of Cost (in 1/60 cent) times percent, rounded half up to a whole
+// cent once, with RoundHalfUp. A percent below 0 counts as 0.
+func (t Tariff) CostPercent(start, end time.Time, percent int) int64 {
 	var (
 		total   int64 // in 1/60 cent
 		free    = int64(max(t.FreeMinutes, 0))
@@ -43,7 +51,7 @@ func (t Tariff) Cost(start, end time.Time) int64 {
 	if open {
 		closeDay()
 	}
-	return RoundHalfUp(total, 60)
+	return RoundHalfUp(total*int64(max(percent, 0)), 60*100)
 }
 
 // ChargedMinutes returns the charged minutes of [start, end), each run of

@@ -127,6 +127,35 @@ func TestCost(t *testing.T) {
 	}
 }
 
+// TestCostPercent: a reduced tariff's share is taken of the exact cost and
+// rounded once (SPEC: round half up once, at the end).
+func TestCostPercent(t *testing.T) {
+	zones := referenceZones(t)
+	nov := func(d, h, m int) time.Time { return at(t, 2026, time.November, d, h, m) }
+	tests := []struct {
+		name       string
+		zone       string
+		start, end time.Time
+		percent    int
+		want       int64
+	}{
+		// 15 charged minutes at 150 c/h = 37.5; 25 % = 9.375 (not 25 % of 38 = 9.5 → 10).
+		{"Kortrijk 10:00-10:45 at 25 %", "8500", nov(23, 10, 0), nov(23, 10, 45), 25, 9},
+		{"Kortrijk 10:00-11:30 at 25 %", "8500", nov(23, 10, 0), nov(23, 11, 30), 25, 38}, // 37.5 → 38
+		{"Kortrijk 10:00-10:45 at 100 %", "8500", nov(23, 10, 0), nov(23, 10, 45), 100, 38},
+		{"Kortrijk 10:00-10:45 at 0 %", "8500", nov(23, 10, 0), nov(23, 10, 45), 0, 0},
+		{"Kortrijk 10:00-10:45 below 0 %", "8500", nov(23, 10, 0), nov(23, 10, 45), -5, 0},
+		{"Brussels 68 minutes at 50 %", "1021", nov(23, 10, 0), nov(23, 11, 8), 50, 142}, // 283.33 / 2 = 141.67
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := zones[tc.zone].CostPercent(tc.start, tc.end, tc.percent); got != tc.want {
+				t.Errorf("CostPercent(%s, %s, %d) = %d, want %d", tc.start, tc.end, tc.percent, got, tc.want)
+			}
+		})
+	}
+}
+
 // TestCostYear checks a whole year against a count of the charging days.
 func TestCostYear(t *testing.T) {
 	tf := zoneOf(t, "1021")

@@ -214,6 +214,12 @@ func TestPropertyCostIgnoresInputZone(t *testing.T) {
 // every second, reads its Brussels wall clock and groups the charging
 // seconds into runs within one local date.
 func modelCost(tf tariffs.Tariff, s, e time.Time) (minutes int, cost int64) {
+	minutes, sixtieths := modelSixtieths(tf, s, e)
+	return minutes, (sixtieths + 30) / 60
+}
+
+// modelSixtieths is modelCost's minutes and exact cost, in 1/60 cent.
+func modelSixtieths(tf tariffs.Tariff, s, e time.Time) (minutes int, sixtieths int64) {
 	type dayMinutes struct {
 		date    tariffs.Date
 		minutes int64
@@ -257,7 +263,6 @@ func modelCost(tf tariffs.Tariff, s, e time.Time) (minutes int, cost int64) {
 	}
 	endRun()
 	free := int64(tf.FreeMinutes)
-	var sixtieths int64
 	for _, dm := range days {
 		minutes += int(dm.minutes)
 		taken := min(free, dm.minutes)
@@ -268,7 +273,36 @@ func modelCost(tf tariffs.Tariff, s, e time.Time) (minutes int, cost int64) {
 		}
 		sixtieths += v
 	}
-	return minutes, (sixtieths + 30) / 60
+	return minutes, sixtieths
+}
+
+// TestPropertyReducedCostRoundedOnce: a share of the cost is the exact
+// cost times the percentage, rounded half up once (never the rounded
+// cost's share), at most the full cost, and it never decreases with the
+// end or the percentage.
+func TestPropertyReducedCostRoundedOnce(t *testing.T) {
+	tg := tariffGen(brussels(t))
+	rapid.Check(t, func(t *rapid.T) {
+		tf := tg.Draw(t, "tariff")
+		s := drawStart(t, false)
+		e1 := s.Add(drawDuration(t, "d1", 2*day, false))
+		e2 := e1.Add(drawDuration(t, "d2", day, false))
+		p1 := rapid.IntRange(0, 100).Draw(t, "p1")
+		p2 := rapid.IntRange(p1, 100).Draw(t, "p2")
+		_, exact := modelSixtieths(tf, s, e1)
+		if got, want := tf.CostPercent(s, e1, p1), (exact*int64(p1)+3000)/6000; got != want {
+			t.Fatalf("CostPercent(%s, %s, %d) = %d, want %d (exact %d/60)", s, e1, p1, got, want, exact)
+		}
+		if full := tf.Cost(s, e1); tf.CostPercent(s, e1, p1) > full || tf.CostPercent(s, e1, 100) != full {
+			t.Fatalf("%d %% of %d costs %d", p1, full, tf.CostPercent(s, e1, p1))
+		}
+		if a, b := tf.CostPercent(s, e1, p1), tf.CostPercent(s, e2, p1); a > b {
+			t.Fatalf("%d %% until %s costs %d, until the later %s %d", p1, e1, a, e2, b)
+		}
+		if a, b := tf.CostPercent(s, e1, p1), tf.CostPercent(s, e1, p2); a > b {
+			t.Fatalf("%d %% costs %d, %d %% costs %d", p1, a, p2, b)
+		}
+	})
 }
 
 func TestPropertyCostMatchesModel(t *testing.T) {
