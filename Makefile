@@ -3,13 +3,24 @@ GO        ?= go
 BIN       := bin/smspark
 STATICCHECK_VERSION := v0.8.2
 export CGO_ENABLED ?= 1
+# Build and test with the Go of go.mod's toolchain line (a patched 1.26.x),
+# fetched once through the module proxy, whatever GOTOOLCHAIN the
+# environment sets (a host's "local" would keep an older, vulnerable Go).
+export GOTOOLCHAIN := auto
 
 .PHONY: all build test demo lint bench fuzz clean
 
 all: build
 
+# What `smspark version` prints: from git when there is a checkout (the go
+# command does not stamp builds in a git worktree), else "dev"/"unknown".
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT     ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+BUILD_TIME ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildTime=$(BUILD_TIME)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/smspark
+	$(GO) build -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/smspark
 
 ## test: vet, then every test with the race detector on
 test:
@@ -34,6 +45,9 @@ bench:
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./parser
 	$(GO) test -run='^$$' -fuzz=FuzzNormalizePlate -fuzztime=15s ./parser
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeDeliverSM -fuzztime=15s ./smpp
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeDataSM -fuzztime=15s ./smpp
+	$(GO) test -run='^$$' -fuzz=FuzzReadPacket -fuzztime=15s ./smpp
 
 clean:
 	rm -rf bin

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"smspark/tariffs"
 )
@@ -73,7 +73,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "payment_secret")
 	if d.failed() {
 		return nil
 	}
@@ -97,9 +97,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	c.PermitTypes = d.permitTypes(o.list("permit_types", false, false), c, b)
 	c.SMSCs = d.smscs(o.list("smscs", false, false), c)
 
-	h := d.object(o.value("http", false), "http", "listen")
-	c.HTTP.Listen = h.str("listen", false, DefaultListen)
-	d.checkHostPort(h.at("listen"), "http: listen", c.HTTP.Listen)
+	c.HTTP = d.http(o.value("http", false))
+	c.PaymentSecret = o.secret("payment_secret", false)
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {
@@ -108,6 +107,18 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if d.failed() {
 		return nil
 	}
+	return c
+}
+
+// http reads the HTTP listeners' settings.
+func (d *decoder) http(n *yaml.Node) HTTP {
+	h := d.object(n, "http", "listen", "max_connections", "read_timeout", "write_timeout", "idle_timeout")
+	c := HTTP{Listen: h.str("listen", false, DefaultListen)}
+	d.checkHostPort(h.at("listen"), "http: listen", c.Listen)
+	c.MaxConnections = h.integer("max_connections", false, DefaultHTTPMaxConnections, 1, 1_000_000)
+	c.ReadTimeout = h.duration("read_timeout", false, DefaultHTTPReadTimeout, false)
+	c.WriteTimeout = h.duration("write_timeout", false, DefaultHTTPWriteTimeout, false)
+	c.IdleTimeout = h.duration("idle_timeout", false, DefaultHTTPIdleTimeout, false)
 	return c
 }
 
@@ -493,7 +504,8 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 	for _, n := range items {
 		o := d.object(n, "smsc", "name", "operator", "address", "system_id", "password",
 			"system_type", "bind_mode", "tls", "window", "max_submits_per_second",
-			"enquire_link", "reconnect_min", "reconnect_max")
+			"enquire_link", "reconnect_min", "reconnect_max", "interface_version", "redelivery_window",
+			"refused_retry")
 		name := o.str("name", true, "")
 		if d.failed() {
 			return nil
@@ -518,7 +530,7 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		d.checkHostPort(o.at("address"), o.what+": address", s.Address)
 		s.SystemID = o.str("system_id", true, "")
 		d.maxLen(o, "system_id", s.SystemID, 15)
-		s.Password = Secret(o.str("password", true, ""))
+		s.Password = o.secret("password", true)
 		// Never quote the password itself in an error.
 		if !d.failed() && len(s.Password) > 8 {
 			d.fail(o.at("password"), "%s: password is longer than 8 characters, the SMPP 3.4 maximum", o.what)
@@ -535,6 +547,9 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		s.EnquireLink = o.duration("enquire_link", false, DefaultEnquireLink, false)
 		s.ReconnectMin = o.duration("reconnect_min", false, DefaultReconnectMin, false)
 		s.ReconnectMax = o.duration("reconnect_max", false, DefaultReconnectMax, false)
+		s.InterfaceVersion = d.interfaceVersion(o)
+		s.RedeliveryWindow = o.duration("redelivery_window", false, DefaultRedeliveryWindow, false)
+		s.RefusedRetry = o.duration("refused_retry", false, DefaultRefusedRetry, false)
 		if !d.failed() && s.ReconnectMax < s.ReconnectMin {
 			d.fail(o.at("reconnect_max"), "%s: reconnect_max (%s) is below reconnect_min (%s)", o.what, s.ReconnectMax, s.ReconnectMin)
 		}
@@ -544,6 +559,22 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		out = append(out, s)
 	}
 	return out
+}
+
+// interfaceVersion reads an SMSC's interface_version: 0x33 or 0x34
+// (default 0x34).
+func (d *decoder) interfaceVersion(o *object) byte {
+	v := strings.ToLower(o.str("interface_version", false, "0x34"))
+	switch {
+	case d.failed():
+		return 0x34
+	case v == "0x33":
+		return 0x33
+	case v == "0x34":
+		return 0x34
+	}
+	d.fail(o.at("interface_version"), "%s: interface_version %q: use 0x33 or 0x34", o.what, v)
+	return 0x34
 }
 
 // maxLen records an error when an SMPP C-octet string field is too long.

@@ -20,7 +20,7 @@ import (
 // lookup valid that day in that zone only, and a start SMS that day
 // answers permit_holder.
 func TestDayCardEndToEnd(t *testing.T) {
-	db, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(t.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

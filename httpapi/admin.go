@@ -18,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"smspark/audit"
 	"smspark/billing"
 	"smspark/parser"
 	"smspark/pdf"
@@ -106,8 +107,16 @@ type AdminOptions struct {
 	Outbox   OutboxDepth
 	Binds    BindStatuses // nil without SMSCs
 	Vouchers AdminVouchers
-	// Reload reloads the configuration; nil answers 501.
-	Reload func() error
+	// Reload reloads the configuration for actor (an API key's id or
+	// audit.Local), recording it in the audit trail, and reports what it
+	// did; nil answers 501. Its error wraps ErrConfigInvalid for a file
+	// that does not load; any other means the engine refused it.
+	Reload func(ctx context.Context, actor, via string) (ReloadReport, error)
+	// SMSCs stops and starts SMSCs; nil (no SMSC) answers 404 for any.
+	SMSCs SMSCControl
+	// Audit keeps the trail of admin actions; nil records nothing and
+	// lists none.
+	Audit AuditLog
 	// Zones maps a zone code to its zone (its name in session listings).
 	Zones func(code string) (tariffs.Zone, bool)
 	// City returns the configured city of a name (its canonical name),
@@ -123,6 +132,8 @@ type AdminOptions struct {
 	Logger   zerolog.Logger
 	// Random draws API keys; nil is crypto/rand.
 	Random io.Reader
+	// Limits bound connections and their timeouts (zero: defaults).
+	Limits Limits
 }
 
 func (o *AdminOptions) validate() error {
@@ -170,28 +181,31 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "GET /admin/status", a.status)
 	a.route(mux, "GET /admin/sessions", a.sessions)
 	a.route(mux, "GET /admin/sessions/{id}", a.session)
-	a.route(mux, "POST /admin/sessions/stop", a.stop)
-	a.route(mux, "POST /admin/accounts", a.createAccount)
+	a.route(mux, "POST /admin/sessions/stop", a.audited(audit.SessionStop, a.stop))
+	a.route(mux, "POST /admin/accounts", a.audited(audit.AccountCreate, a.createAccount))
 	a.route(mux, "GET /admin/accounts/{id}", a.getAccount)
-	a.route(mux, "POST /admin/accounts/{id}/numbers", a.addNumber)
-	a.route(mux, "DELETE /admin/accounts/{id}/numbers/{number}", a.removeNumber)
-	a.route(mux, "POST /admin/accounts/{id}/package", a.setPackage)
-	a.route(mux, "POST /admin/vouchers/orders", a.placeOrder)
-	a.route(mux, "POST /admin/vouchers/orders/{id}/cancel", a.cancelOrder)
+	a.route(mux, "POST /admin/accounts/{id}/numbers", a.audited(audit.AccountAddNumber, a.addNumber))
+	a.route(mux, "DELETE /admin/accounts/{id}/numbers/{number}", a.audited(audit.AccountRemoveNumber, a.removeNumber))
+	a.route(mux, "POST /admin/accounts/{id}/package", a.audited(audit.AccountSetPackage, a.setPackage))
+	a.route(mux, "POST /admin/vouchers/orders", a.audited(audit.VoucherIssue, a.placeOrder))
+	a.route(mux, "POST /admin/vouchers/orders/{id}/cancel", a.audited(audit.VoucherCancel, a.cancelOrder))
 	a.route(mux, "GET /admin/vouchers/{ref}", a.showVouchers)
 	a.route(mux, "GET /admin/statements/{month}", a.statements)
 	a.route(mux, "GET /admin/statements/{month}/{account}", a.statement)
 	a.route(mux, "GET /admin/charges/{day}", a.charges)
 	a.route(mux, "GET /admin/keys", a.keys)
-	a.route(mux, "POST /admin/keys", a.createKey)
-	a.route(mux, "POST /admin/keys/{id}/revoke", a.revokeKey)
-	a.route(mux, "GET /admin/backup", a.backup)
-	a.route(mux, "POST /admin/config/reload", a.reload)
+	a.route(mux, "POST /admin/keys", a.audited(audit.KeyCreate, a.createKey))
+	a.route(mux, "POST /admin/keys/{id}/revoke", a.audited(audit.KeyRevoke, a.revokeKey))
+	a.route(mux, "GET /admin/backup", a.audited(audit.Backup, a.backup))
+	a.route(mux, "POST /admin/config/reload", a.reload) // Reload records it
+	a.route(mux, "POST /admin/smscs/{name}/stop", a.audited(audit.SMSCStop, a.smscStop))
+	a.route(mux, "POST /admin/smscs/{name}/start", a.audited(audit.SMSCStart, a.smscStart))
+	a.route(mux, "GET /admin/audit", a.auditTrail)
+	a.routeReads(mux)
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})
-	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		MaxHeaderBytes: 64 << 10}
+	a.srv = opts.Limits.server(mux)
 	return a, nil
 }
 
@@ -217,7 +231,7 @@ func (a *Admin) KeyRequired() bool { return a.keyed }
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
 func (a *Admin) Listen() error {
-	ln, err := net.Listen("tcp", a.opts.Addr)
+	ln, err := a.opts.Limits.listen(a.opts.Addr)
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}
@@ -275,10 +289,12 @@ func (a *Admin) route(mux *http.ServeMux, pattern string, h HandlerFunc) {
 			}
 		}()
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
-		if err := a.authorize(r); err != nil {
+		actor, err := a.authorize(r)
+		if err != nil {
 			a.fail(rec, r, pattern, err)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
 		if err := h(rec, r); err != nil {
 			a.fail(rec, r, pattern, err)
 		}
@@ -327,26 +343,32 @@ func (h *headerRecorder) Flush() {
 }
 
 // authorize checks the admin key when the listener is not loopback: no
-// or an unknown key is 401, a key of another role 403.
-func (a *Admin) authorize(r *http.Request) error {
-	if !a.keyed {
-		return nil
-	}
+// or an unknown key is 401, a key of another role 403. It returns who
+// calls: the key's id, or audit.Local on loopback without a valid key.
+func (a *Admin) authorize(r *http.Request) (string, error) {
 	cred := bearer(r)
+	if !a.keyed {
+		if cred != "" && len(cred) <= 256 {
+			if k, err := a.opts.Store.APIKeyByHash(r.Context(), store.HashKey(cred)); err == nil && !k.Revoked {
+				return k.ID, nil
+			}
+		}
+		return audit.Local, nil
+	}
 	if cred == "" || len(cred) > 256 {
-		return errUnauthorized()
+		return "", errUnauthorized()
 	}
 	k, err := a.opts.Store.APIKeyByHash(r.Context(), store.HashKey(cred))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Revoked) {
-		return errUnauthorized()
+		return "", errUnauthorized()
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if k.Role != "admin" {
-		return errForbidden("the admin endpoint takes admin keys only, not " + k.Role + " keys")
+		return "", errForbidden("the admin endpoint takes admin keys only, not " + k.Role + " keys")
 	}
-	return nil
+	return k.ID, nil
 }
 
 func (a *Admin) ts(t time.Time) string { return t.In(a.opts.Location).Format(time.RFC3339) }
@@ -381,6 +403,10 @@ type AdminBind struct {
 	// SubmitsPerSecond is the rate in force (0: no limit).
 	SubmitsPerSecond float64 `json:"submits_per_second"`
 	Throttles        int64   `json:"throttles"`
+	// LastError is why the bind is not up; ConfigError says the SMSC
+	// refused its credentials or configuration.
+	LastError   string `json:"last_error,omitempty"`
+	ConfigError bool   `json:"config_error,omitempty"`
 }
 
 // AdminStoreInfo is the store's file.
@@ -402,7 +428,7 @@ func (a *Admin) status(w http.ResponseWriter, _ *http.Request) error {
 		for _, b := range a.opts.Binds.Status() {
 			st.Binds = append(st.Binds, AdminBind{SMSC: b.SMSC, Operator: b.Operator, Kind: b.Kind, State: b.State,
 				Since: a.ts(b.Since), InUse: b.InUse, Window: b.Window, SubmitsPerSecond: b.SubmitsPerSecond,
-				Throttles: b.Throttles})
+				Throttles: b.Throttles, LastError: b.LastError, ConfigError: b.ConfigError})
 		}
 	}
 	if fi, err := os.Stat(st.Store.Path); err == nil {
@@ -535,6 +561,7 @@ func (a *Admin) session(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noteAudit(r, strconv.FormatUint(s.ID, 10), "plate "+s.Plate+", zone "+s.Zone)
 	return writeJSON(w, http.StatusOK, map[string]any{"session": a.adminSession(s)})
 }
 
@@ -567,13 +594,15 @@ func (a *Admin) stop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noteAudit(r, strconv.FormatUint(s.ID, 10), "plate "+s.Plate+", zone "+s.Zone)
 	return writeJSON(w, http.StatusOK, map[string]any{"session": a.adminSession(s)})
 }
 
-func (a *Admin) writeAccount(w http.ResponseWriter, code int, acct sessions.Account, err error) error {
+func (a *Admin) writeAccount(w http.ResponseWriter, r *http.Request, code int, acct sessions.Account, err error, detail string) error {
 	if err != nil {
 		return accountProblem(err)
 	}
+	noteAudit(r, acct.ID, detail)
 	return writeJSON(w, code, accountJSON{ID: acct.ID, Package: string(acct.Package), Numbers: acct.Numbers,
 		Created: a.ts(acct.Created)})
 }
@@ -590,12 +619,12 @@ func (a *Admin) createAccount(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("numbers: at least one")
 	}
 	acct, err := a.opts.Engine.CreateAccount(r.Context(), sessions.Package(req.Package), req.Numbers)
-	return a.writeAccount(w, http.StatusCreated, acct, err)
+	return a.writeAccount(w, r, http.StatusCreated, acct, err, fmt.Sprintf("package %s, %d numbers", acct.Package, len(acct.Numbers)))
 }
 
 func (a *Admin) getAccount(w http.ResponseWriter, r *http.Request) error {
 	acct, err := a.opts.Engine.Account(r.PathValue("id"))
-	return a.writeAccount(w, http.StatusOK, acct, err)
+	return a.writeAccount(w, r, http.StatusOK, acct, err, "")
 }
 
 func (a *Admin) addNumber(w http.ResponseWriter, r *http.Request) error {
@@ -606,12 +635,12 @@ func (a *Admin) addNumber(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, err := a.opts.Engine.AddNumber(r.Context(), r.PathValue("id"), req.Number)
-	return a.writeAccount(w, http.StatusOK, acct, err)
+	return a.writeAccount(w, r, http.StatusOK, acct, err, "number "+req.Number+" added")
 }
 
 func (a *Admin) removeNumber(w http.ResponseWriter, r *http.Request) error {
 	acct, err := a.opts.Engine.RemoveNumber(r.Context(), r.PathValue("id"), r.PathValue("number"))
-	return a.writeAccount(w, http.StatusOK, acct, err)
+	return a.writeAccount(w, r, http.StatusOK, acct, err, "number "+r.PathValue("number")+" removed")
 }
 
 func (a *Admin) setPackage(w http.ResponseWriter, r *http.Request) error {
@@ -622,7 +651,7 @@ func (a *Admin) setPackage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, err := a.opts.Engine.SetPackage(r.Context(), r.PathValue("id"), sessions.Package(req.Package))
-	return a.writeAccount(w, http.StatusOK, acct, err)
+	return a.writeAccount(w, r, http.StatusOK, acct, err, "package "+req.Package)
 }
 
 // OrderDetail is a voucher order as the portal's and the admin endpoint's
@@ -700,13 +729,16 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		Street   string `json:"street"`
 		Number   string `json:"number"`
 		Zone     string `json:"zone,omitempty"`
+		Postcode string `json:"postcode,omitempty"`
+		Town     string `json:"town,omitempty"`
 		Quantity int    `json:"quantity"`
 		Language string `json:"language,omitempty"`
 	}
 	if err := DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 {
+	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 ||
+		len(req.Postcode) > 10 || len(req.Town) > 100 {
 		return errBadRequest("a field is too long")
 	}
 	city := req.City
@@ -716,11 +748,12 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	o, err := a.opts.Vouchers.PlaceOrder(r.Context(), vouchers.OrderRequest{City: city, Type: req.Type, Citizen: req.Citizen,
-		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone}, Quantity: req.Quantity,
-		Channel: vouchers.ChannelBackoffice, Language: req.Language})
+		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone, Postcode: req.Postcode,
+			Town: req.Town}, Quantity: req.Quantity, Channel: vouchers.ChannelBackoffice, Language: req.Language})
 	if err != nil && (!errors.Is(err, vouchers.ErrPaymentUnavailable) || o.ID == "") {
 		return voucherProblem(err)
 	}
+	noteAudit(r, o.ID, fmt.Sprintf("%d × %s, %s, %s", o.Quantity, o.Type, o.City, o.Status))
 	return a.writeOrder(w, r, http.StatusCreated, o)
 }
 
@@ -729,6 +762,7 @@ func (a *Admin) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return voucherProblem(err)
 	}
+	noteAudit(r, o.ID, fmt.Sprintf("%d × %s, %s", o.Quantity, o.Type, o.City))
 	return a.writeOrder(w, r, http.StatusOK, o)
 }
 
@@ -937,6 +971,7 @@ func (a *Admin) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noteAudit(r, k.ID, "role "+k.Role)
 	return writeJSON(w, http.StatusOK, a.adminKey(k))
 }
 
@@ -979,6 +1014,7 @@ func (a *Admin) createKey(w http.ResponseWriter, r *http.Request) error {
 	if err := a.opts.Store.PutAPIKey(r.Context(), rec); err != nil {
 		return err
 	}
+	noteAudit(r, rec.ID, strings.TrimSpace("role "+rec.Role+" "+rec.City))
 	out := a.adminKey(rec)
 	out.Key = key
 	return writeJSON(w, http.StatusCreated, out)
@@ -997,21 +1033,6 @@ func (a *Admin) backup(w http.ResponseWriter, r *http.Request) error {
 		return err // the response has started: the connection is cut
 	}
 	w.Header().Set(BackupBytesTrailer, strconv.FormatInt(n, 10))
+	noteAudit(r, "", strconv.FormatInt(n, 10)+" bytes")
 	return nil
-}
-
-// reload applies the configuration file again: 422 when it does not
-// load, 409 when the engine refuses it, with the reason.
-func (a *Admin) reload(w http.ResponseWriter, _ *http.Request) error {
-	if a.opts.Reload == nil {
-		return problem(http.StatusNotImplemented, "not-supported", "Not supported", "this engine cannot reload its configuration")
-	}
-	err := a.opts.Reload()
-	switch {
-	case errors.Is(err, ErrConfigInvalid):
-		return problem(http.StatusUnprocessableEntity, "config-invalid", "Configuration invalid", "%v", err)
-	case err != nil:
-		return problem(http.StatusConflict, "config-refused", "Configuration refused", "%v", err)
-	}
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "reloaded"})
 }

@@ -47,7 +47,7 @@ func (f admFailingBackup) Backup(_ context.Context, w io.Writer) (int64, error) 
 
 func admOpenStore(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(t.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,22 +190,29 @@ func TestAdminKeys(t *testing.T) {
 	}
 }
 
-// TestAdminReload: a file that does not load is 422, a configuration the
-// engine refuses 409, both with the reason.
+// TestAdminReload: an applied reload answers its report; a file that does
+// not load is 422, a configuration the engine refuses 409, both with the
+// reason and the sections.
 func TestAdminReload(t *testing.T) {
 	db := admOpenStore(t)
+	refused := httpapi.ReloadReport{Status: httpapi.ReloadRefused, Sections: []httpapi.ReloadSection{
+		{Section: "cities", Outcome: httpapi.ReloadRefused, Detail: "zone 8500 is gone while sessions run in it"}}}
+	applied := httpapi.ReloadReport{Status: httpapi.ReloadApplied, Restart: []string{"http"}, Sections: []httpapi.ReloadSection{
+		{Section: "smscs", Outcome: httpapi.ReloadApplied, Detail: "proximus-1 changed (re-bound)"}}}
 	for _, c := range []struct {
 		name   string
-		reload func() error
+		reload func(context.Context, string, string) (httpapi.ReloadReport, error)
 		want   int
 		detail string
 	}{
-		{"applied", func() error { return nil }, http.StatusOK, ""},
-		{"invalid", func() error {
-			return fmt.Errorf("%w: smspark.yml:3: unknown key", httpapi.ErrConfigInvalid)
+		{"applied", func(context.Context, string, string) (httpapi.ReloadReport, error) { return applied, nil },
+			http.StatusOK, `"detail":"proximus-1 changed (re-bound)"`},
+		{"invalid", func(context.Context, string, string) (httpapi.ReloadReport, error) {
+			return httpapi.ReloadReport{Status: httpapi.ReloadRefused}, fmt.Errorf("%w: smspark.yml:3: unknown key", httpapi.ErrConfigInvalid)
 		}, http.StatusUnprocessableEntity, "smspark.yml:3"},
-		{"refused", func() error { return errors.New("zone 8500 is gone while sessions run in it") },
-			http.StatusConflict, "zone 8500"},
+		{"refused", func(context.Context, string, string) (httpapi.ReloadReport, error) {
+			return refused, errors.New("zone 8500 is gone while sessions run in it")
+		}, http.StatusConflict, `"sections":[{"section":"cities","outcome":"refused"`},
 		{"unsupported", nil, http.StatusNotImplemented, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -216,6 +223,62 @@ func TestAdminReload(t *testing.T) {
 				t.Fatalf("%d %s, want %d with %q", rec.Code, rec.Body, c.want, c.detail)
 			}
 		})
+	}
+}
+
+// TestAdminAudit: a successful admin action is recorded with who did it
+// (the key's id, or local on loopback without a key), a failed one is
+// not, and GET /admin/audit lists them since a moment.
+func TestAdminAudit(t *testing.T) {
+	db := admOpenStore(t)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	a := admNew(t, httpapi.AdminOptions{Addr: "127.0.0.1:0", Store: db, Audit: db, Clock: func() time.Time { return now }})
+	key := admAddKey(t, db, "admin", false)
+	do := func(method, path, body, bearer string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := do("POST", "/admin/keys", `{"role":"admin","label":"noc"}`, ""); rec.Code != http.StatusCreated {
+		t.Fatalf("create key: %d %s", rec.Code, rec.Body)
+	}
+	now = now.Add(time.Hour)
+	if rec := do("POST", "/admin/keys/nosuch/revoke", ``, key); rec.Code != http.StatusNotFound {
+		t.Fatalf("revoke unknown key: %d %s", rec.Code, rec.Body)
+	}
+	if rec := do("GET", "/admin/backup", ``, key); rec.Code != http.StatusOK {
+		t.Fatalf("backup: %d", rec.Code)
+	}
+	keys, err := db.APIKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyID := ""
+	for _, k := range keys {
+		if store.HashKey(key) == k.Hash {
+			keyID = k.ID
+		}
+	}
+	var got struct{ Entries []httpapi.AuditEntry }
+	rec := do("GET", "/admin/audit", ``, "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("audit: %d %s", rec.Code, rec.Body)
+	}
+	if len(got.Entries) != 2 || got.Entries[0].Action != "key.create" || got.Entries[0].Actor != "local" ||
+		got.Entries[1].Action != "backup" || got.Entries[1].Actor != keyID || got.Entries[1].Via != "admin" {
+		t.Fatalf("audit entries = %+v (key %s)", got.Entries, keyID)
+	}
+	rec = do("GET", "/admin/audit?since=2026-11-23T10:30:00Z", ``, "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Entries) != 1 || got.Entries[0].Action != "backup" {
+		t.Fatalf("audit since: %d %s", rec.Code, rec.Body)
+	}
+	if rec := do("GET", "/admin/audit?since=yesterday", ``, ""); rec.Code != http.StatusBadRequest {
+		t.Fatalf("audit since=yesterday: %d", rec.Code)
 	}
 }
 
@@ -243,7 +306,7 @@ func TestAdminBackup(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, store.FileName), body, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cp, err := store.Open(dir, store.Options{})
+		cp, err := store.Open(dir, store.Options{Create: true})
 		if err != nil {
 			t.Fatal(err)
 		}

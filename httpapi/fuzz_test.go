@@ -18,7 +18,7 @@ import (
 )
 
 // Bad input gets a 4xx problem, never a 500 and never a half-written
-// change (SPEC §8): thousands of random and malformed requests against
+// change (httpapi/openapi.yaml): thousands of random and malformed requests against
 // every route, with valid and invalid credentials. Every answer is checked
 // against openapi.yaml by the client; every 4xx must leave the store as
 // it was.

@@ -71,6 +71,12 @@ type Options struct {
 	Location       *time.Location
 	// Extra registers further routes (vouchers, statements) on the mux.
 	Extra []func(s *Server, mux *http.ServeMux)
+	// Limits bound connections and their timeouts (zero: defaults).
+	Limits Limits
+	// Audit keeps the trail of the admin actions done through /v1
+	// (accounts, back-office voucher orders, reduced tariffs); nil
+	// records nothing.
+	Audit AuditLog
 }
 
 // Server serves the HTTP API.
@@ -127,8 +133,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, errNotFound("no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		MaxHeaderBytes: 64 << 10}
+	s.srv = opts.Limits.server(mux)
 	return s
 }
 
@@ -226,7 +231,7 @@ func DecodeJSON(r *http.Request, v any) error {
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
 func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
+	ln, err := s.opts.Limits.listen(s.opts.Addr)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ var pmKeys = map[string]store.APIKey{
 func startPermitAPI(t *testing.T) *pmAPI {
 	t.Helper()
 	cfg := config.Default()
-	db, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(t.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

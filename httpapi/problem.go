@@ -18,6 +18,9 @@ type Problem struct {
 	// and the text the SMS would have carried.
 	Outcome string `json:"outcome,omitempty"`
 	Text    string `json:"text,omitempty"`
+	// Sections, for a refused configuration reload: what each section of
+	// the configuration would have done.
+	Sections []ReloadSection `json:"sections,omitempty"`
 }
 
 func (p *Problem) Error() string { return p.Type + ": " + p.Detail }

@@ -3,9 +3,11 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
+	"smspark/audit"
 	"smspark/sessions"
 	"smspark/store"
 )
@@ -33,7 +35,7 @@ func CounterRoutes(c Counter) func(*Server, *http.ServeMux) {
 			}
 			return writeJSON(w, http.StatusOK, map[string]any{"grants": out})
 		})
-		s.route(mux, "POST /v1/cities/{city}/reduced-tariffs", Roles("counter"), func(w http.ResponseWriter, r *http.Request) error {
+		s.route(mux, "POST /v1/cities/{city}/reduced-tariffs", Roles("counter"), s.audited(audit.ReducedGrant, func(w http.ResponseWriter, r *http.Request) error {
 			city, ok := c.CityName(r.PathValue("city"))
 			if !ok || !PrincipalOf(r.Context()).CanSeeCity(city) {
 				return errNotFound("no such city")
@@ -67,9 +69,11 @@ func CounterRoutes(c Counter) func(*Server, *http.ServeMux) {
 			case err != nil:
 				return accountProblem(err)
 			}
+			noteAudit(r, g.ID, fmt.Sprintf("%s, %s to %s, by %s: %s", g.City, g.From.Format(time.DateOnly),
+				g.To.AddDate(0, 0, -1).Format(time.DateOnly), g.GrantedBy, g.Reason))
 			return writeJSON(w, http.StatusCreated, s.grant(g))
-		})
-		s.route(mux, "POST /v1/reduced-tariffs/{id}/revoke", Roles("counter"), func(w http.ResponseWriter, r *http.Request) error {
+		}))
+		s.route(mux, "POST /v1/reduced-tariffs/{id}/revoke", Roles("counter"), s.audited(audit.ReducedRevoke, func(w http.ResponseWriter, r *http.Request) error {
 			id := r.PathValue("id")
 			var found *sessions.Grant
 			for _, g := range c.Grants("") {
@@ -84,8 +88,9 @@ func CounterRoutes(c Counter) func(*Server, *http.ServeMux) {
 			if err != nil {
 				return err
 			}
+			noteAudit(r, g.ID, g.City)
 			return writeJSON(w, http.StatusOK, s.grant(g))
-		})
+		}))
 		s.route(mux, "GET /v1/me/messages", motorist, s.myMessages)
 	}
 }

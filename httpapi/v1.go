@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"smspark/audit"
 	"smspark/parser"
 	"smspark/sessions"
 	"smspark/store"
@@ -14,11 +16,11 @@ import (
 func (s *Server) routeV1(mux *http.ServeMux) {
 	s.route(mux, "GET /v1/enforcement/plates/{plate}", Roles("warden"), s.enforcement)
 
-	s.route(mux, "POST /v1/accounts", Roles("admin"), s.createAccount)
+	s.route(mux, "POST /v1/accounts", Roles("admin"), s.audited(audit.AccountCreate, s.createAccount))
 	s.route(mux, "GET /v1/accounts/{id}", Roles("admin"), s.getAccount)
-	s.route(mux, "POST /v1/accounts/{id}/numbers", Roles("admin"), s.addNumber)
-	s.route(mux, "DELETE /v1/accounts/{id}/numbers/{number}", Roles("admin"), s.removeNumber)
-	s.route(mux, "POST /v1/accounts/{id}/package", Roles("admin"), s.setPackage)
+	s.route(mux, "POST /v1/accounts/{id}/numbers", Roles("admin"), s.audited(audit.AccountAddNumber, s.addNumber))
+	s.route(mux, "DELETE /v1/accounts/{id}/numbers/{number}", Roles("admin"), s.audited(audit.AccountRemoveNumber, s.removeNumber))
+	s.route(mux, "POST /v1/accounts/{id}/package", Roles("admin"), s.audited(audit.AccountSetPackage, s.setPackage))
 
 	s.route(mux, "POST /v1/login", public, s.login)
 	s.route(mux, "GET /v1/me/sessions", motorist, s.mySessions)
@@ -195,6 +197,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return accountProblem(err)
 	}
+	noteAudit(r, a.ID, fmt.Sprintf("package %s, %d numbers", a.Package, len(a.Numbers)))
 	return writeJSON(w, http.StatusCreated, s.account(a))
 }
 
@@ -217,6 +220,7 @@ func (s *Server) addNumber(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return accountProblem(err)
 	}
+	noteAudit(r, a.ID, "number "+req.Number+" added")
 	return writeJSON(w, http.StatusOK, s.account(a))
 }
 
@@ -225,6 +229,7 @@ func (s *Server) removeNumber(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return accountProblem(err)
 	}
+	noteAudit(r, a.ID, "number "+r.PathValue("number")+" removed")
 	return writeJSON(w, http.StatusOK, s.account(a))
 }
 
@@ -239,6 +244,7 @@ func (s *Server) setPackage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return accountProblem(err)
 	}
+	noteAudit(r, a.ID, "package "+req.Package)
 	return writeJSON(w, http.StatusOK, s.account(a))
 }
 

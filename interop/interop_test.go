@@ -126,7 +126,7 @@ func runScenario(t *testing.T, bin, script string, reference []byte, mode string
 
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "smspark.yml")
-	writeConfig(t, cfgPath, reference, listening.Port, mode)
+	writeConfig(t, cfgPath, reference, "perl-smsc", listening.Port, mode)
 	engine := start(t, "smspark", exec.Command(bin, "serve", "--config", cfgPath,
 		"--data", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0"), nil)
 
@@ -245,9 +245,9 @@ func checkReply(t *testing.T, m mo, r event, kind string) {
 	}
 }
 
-// writeConfig writes the reference configuration with one SMSC, smsc.pl
-// on port, bound in mode.
-func writeConfig(t *testing.T, path string, reference []byte, port int, mode string) {
+// writeConfig writes the reference configuration with one SMSC, name on
+// port, bound in mode.
+func writeConfig(t *testing.T, path string, reference []byte, name string, port int, mode string) {
 	t.Helper()
 	const empty = "\nsmscs: []\n"
 	if n := bytes.Count(reference, []byte(empty)); n != 1 {
@@ -255,7 +255,7 @@ func writeConfig(t *testing.T, path string, reference []byte, port int, mode str
 	}
 	smscs := fmt.Sprintf(`
 smscs:
-  - name: perl-smsc
+  - name: %s
     operator: proximus
     address: 127.0.0.1:%d
     system_id: %s
@@ -265,7 +265,7 @@ smscs:
     enquire_link: 5s
     reconnect_min: 100ms
     reconnect_max: 1s
-`, port, systemID, password, mode)
+`, name, port, systemID, password, mode)
 	cfg := bytes.Replace(reference, []byte(empty), []byte(smscs), 1)
 	if err := os.WriteFile(path, cfg, 0o600); err != nil {
 		t.Fatal(err)

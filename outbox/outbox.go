@@ -138,7 +138,7 @@ func New(opts Options) (*Sender, error) {
 	})
 	s.latency = f.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smspark_mo_to_mt_seconds",
-		Help:    "From an MO's arrival to its reply's submit_sm_resp, by operator. The FAQ promises a confirmation within 15 s.",
+		Help:    "From an MO's arrival to its reply's submit_sm_resp, by operator. 4411 promises a confirmation within 15 s (docs/smpp.md).",
 		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 300},
 	}, []string{"operator"})
 	return s, nil
@@ -182,6 +182,9 @@ func notify(c chan struct{}) {
 func (s *Sender) Run(ctx context.Context) error {
 	queued, err := s.opts.Store.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: the queue waits for the next run
+		}
 		return fmt.Errorf("outbox: resume: %w", err)
 	}
 	if len(queued) > 0 {

@@ -135,7 +135,7 @@ func queued(t *testing.T, id uint64, to string) sessions.Message {
 func openStore(t *testing.T) (*store.DB, string) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}

@@ -27,7 +27,7 @@ type onStore struct {
 
 func newOnStore(t *testing.T) *onStore {
 	t.Helper()
-	db, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	db, err := store.Open(t.TempDir(), store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,3 +182,19 @@ func TestRecentlyEndedSurviveRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestNotTextIsUnknownCommand: an SMS whose data coding says it is not text
+// is never parsed, whatever its octets spell: it answers unknown_command
+// (the reply is queued) and starts nothing.
+func TestNotTextIsUnknownCommand(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.clock.Set(at(t, "2026-11-23 10:00"))
+	r, err := h.eng.Handle(ctx, sessions.MO{From: alice, Operator: "proximus", Text: "1021 8BIN888", NotText: true})
+	if err != nil || r.Outcome != sessions.UnknownCommand || r.Suppressed || len(r.Sessions) != 0 {
+		t.Fatalf("binary MO: %+v, %v", r, err)
+	}
+	if msgs, _ := h.db.Messages(ctx, storeFilterTo(alice)); len(msgs) != 1 {
+		t.Fatalf("replies %d, want the unknown_command one", len(msgs))
+	}
+}

@@ -25,9 +25,18 @@ type MO struct {
 	// time when it is trustworthy (within Options.MaxNetworkDelay).
 	SMSCTime time.Time
 	// Key recognises a redelivery of the same MO (same SMSC, sender, text
-	// and SMSC timestamp or sequence): it is processed once.
-	Key     string
-	Channel Channel // ChannelSMS when empty
+	// and SMSC timestamp): it is processed once.
+	Key string
+	// SMSC is the SMSC that delivered the MO ("" for none).
+	SMSC string
+	// NotText says the SMS was not text (its data coding says binary,
+	// compressed or reserved): it is not parsed and answers
+	// unknown_command.
+	NotText bool
+	// AckPending records the MO in the journal as one whose ack the SMSC
+	// may not have read, until the store is told otherwise.
+	AckPending bool
+	Channel    Channel // ChannelSMS when empty
 	// Command, when set, is the command itself (from the web or the app):
 	// Text is not parsed, and no SMS reply is queued.
 	Command *parser.Command
@@ -83,9 +92,12 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 	}
 	var cmd parser.Command
 	var perr error
-	if mo.Command != nil {
+	switch {
+	case mo.Command != nil:
 		cmd = *mo.Command
-	} else {
+	case mo.NotText:
+		cmd = parser.Command{Kind: parser.Unknown}
+	default:
 		cmd, perr = e.parser.Parse(mo.Text)
 	}
 	number, nerr := e.opts.Numbers.Normalize(mo.From)
@@ -184,7 +196,7 @@ func (e *Engine) Handle(ctx context.Context, mo MO) (Reply, error) {
 		}
 		e.remember(mo.Key, received, t.reply.Outcome)
 		t.change.Journal = append(t.change.Journal, JournalEntry{Key: key, From: number, Operator: mo.Operator,
-			Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
+			SMSC: mo.SMSC, Sender: mo.From, AckPending: mo.AckPending, Text: mo.Text, Received: received, SMSCTime: mo.SMSCTime, At: at, Outcome: t.reply.Outcome, Reply: t.reply.ID})
 	}
 	p := e.enqueue(t.change)
 	e.mu.Unlock()

@@ -97,7 +97,7 @@ func newHarness(tb testing.TB) *harness {
 
 func (h *harness) open() {
 	h.tb.Helper()
-	db, err := store.Open(h.dir, store.Options{})
+	db, err := store.Open(h.dir, store.Options{Create: true})
 	if err != nil {
 		h.tb.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func TestEngineAgainstModel(t *testing.T) {
 			rt.Fatal(err)
 		}
 		defer os.RemoveAll(dir)
-		db, err := store.Open(dir, store.Options{NoSync: true})
+		db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 		if err != nil {
 			rt.Fatal(err)
 		}

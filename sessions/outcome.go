@@ -5,7 +5,7 @@ import "time"
 // Outcome is the machine-readable result of an MO, kept with its reply.
 type Outcome string
 
-// Outcomes, SPEC §2.
+// Outcomes, docs/sms.md.
 const (
 	Started           Outcome = "started"
 	AlreadyStarted    Outcome = "already_started"

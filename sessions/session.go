@@ -1,5 +1,5 @@
 // Package sessions is smspark's engine: it applies parsed SMS commands to the
-// running parking sessions, under the account rules of SPEC §3–4, and says
+// running parking sessions, under the account rules of docs/accounts.md, and says
 // what to answer. Memory is the source of truth for running sessions; the
 // Store is its durable journal, written before any reply is queued.
 package sessions
@@ -165,6 +165,13 @@ type JournalEntry struct {
 	At      time.Time `json:"at"`
 	Outcome Outcome   `json:"outcome"`
 	Reply   uint64    `json:"reply,omitempty"` // the reply message's ID
+	// SMSC delivered the MO, from Sender (as the SMSC gave it; From is
+	// normalised).
+	SMSC   string `json:"smsc,omitempty"`
+	Sender string `json:"sender,omitempty"`
+	// AckPending: the MO's ack may not have reached its SMSC, which may
+	// deliver it again; cleared once the SMSC is known to have read it.
+	AckPending bool `json:"ack_pending,omitempty"`
 }
 
 // Message statuses.
@@ -226,7 +233,7 @@ type VoucherUse struct {
 }
 
 // Grant is a reduced tariff a city's counter grants to a number or an
-// account for a period (SPEC §6b): sessions in that city cost Percent of
+// account for a period (docs/permits.md): sessions in that city cost Percent of
 // their normal cost. Who granted it and why are kept.
 type Grant struct {
 	ID        string    `json:"id"`

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // replyLangs are the reply languages.
 var replyLangs = []string{"nl", "fr", "de", "en"}
 
-// replyOutcomes is every outcome of SPEC §2.
+// replyOutcomes is every outcome of docs/sms.md.
 var replyOutcomes = []sessions.Outcome{
 	sessions.Started, sessions.AlreadyStarted, sessions.Replaced, sessions.Stopped,
 	sessions.StatusReport, sessions.CredentialsSent, sessions.ConfirmationsOff,
@@ -139,7 +139,7 @@ func TestRenderFitsOneSMS(t *testing.T) {
 	}
 }
 
-// TestRenderContents checks that each reply says what SPEC §2 asks of it.
+// TestRenderContents checks that each reply says what docs/sms.md asks of it.
 func TestRenderContents(t *testing.T) {
 	loc := replyLoc(t)
 	for _, lang := range replyLangs {
@@ -324,7 +324,7 @@ type golden struct {
 }
 
 // goldenNotices returns realistic notices of an outcome: the worked
-// example of SPEC §12 (1ABC123 in 1021 Louise, Monday 2026-11-23 10:00).
+// example of docs/tariffs.md (1ABC123 in 1021 Louise, Monday 2026-11-23 10:00).
 func goldenNotices(loc *time.Location, o sessions.Outcome) []golden {
 	at := func(h, m int) time.Time { return time.Date(2026, 11, 23, h, m, 0, 0, loc) }
 	base := sessions.Notice{Outcome: o, Plate: "1ABC123", Zone: "1021", ZoneName: "Louise",

@@ -44,6 +44,11 @@ type bind struct {
 	state string
 	since time.Time
 	sess  *session // nil unless up
+	// lastErr is why the last bind attempt failed or the bind went down
+	// ("" once bound); configErr says the SMSC refused its credentials or
+	// configuration.
+	lastErr   string
+	configErr bool
 }
 
 func newBind(c *Client, s SMSC, kind string, lim *limiter) *bind {
@@ -105,6 +110,7 @@ func (b *bind) run(ctx context.Context) error {
 		if err == nil {
 			bo.reset()
 			b.log.Info().Msg("smpp: bound")
+			b.setLastError(nil, false)
 			b.setState(StateUp, s)
 			err = s.serve(ctx)
 		}
@@ -113,8 +119,7 @@ func (b *bind) run(ctx context.Context) error {
 			b.log.Info().Msg("smpp: unbound for shutdown")
 			return nil
 		}
-		wait := bo.next()
-		b.log.Warn().Str("error", safeErr(err)).Dur("retry_in", wait).Msg("smpp: bind down")
+		wait := b.failed(err, bo)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -122,6 +127,42 @@ func (b *bind) run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// failed logs why a bind attempt failed or the bind went down, records
+// it, and returns how long to wait before the next attempt: RefusedRetry
+// after a refusal of the credentials or configuration, else the backoff.
+func (b *bind) failed(err error, bo *backoff) time.Duration {
+	var r *BindRefusal
+	refused := errors.As(err, &r)
+	config := refused && r.Config()
+	if refused {
+		b.c.m.bindRefused(b.smsc.Name, uint32(r.Status), config)
+	}
+	b.setLastError(err, config)
+	if config {
+		wait := b.smsc.RefusedRetry
+		b.log.Error().Uint32("status", uint32(r.Status)).Str("status_name", r.Status.Error()).
+			Dur("retry_in", wait).
+			Msg("smpp: SMSC refused the bind's credentials or configuration: fix the SMSC's settings")
+		return wait
+	}
+	wait := bo.next()
+	b.log.Warn().Str("error", safeErr(err)).Dur("retry_in", wait).Msg("smpp: bind down")
+	return wait
+}
+
+// setLastError records why the bind is not up (nil: it is).
+func (b *bind) setLastError(err error, config bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lastErr, b.configErr = "", config
+	if err != nil {
+		b.lastErr = safeErr(err)
+	}
+	if err == nil {
+		b.c.m.setConfigError(b.smsc.Name, false)
 	}
 }
 
@@ -163,7 +204,7 @@ func (b *bind) connect(ctx context.Context) (*session, error) {
 	w.cstring(pdufield.SystemID, b.smsc.SystemID)
 	w.cstring(pdufield.Password, b.smsc.Password)
 	w.cstring(pdufield.SystemType, b.smsc.SystemType)
-	w.u8(pdufield.InterfaceVersion, 0x34)
+	w.u8(pdufield.InterfaceVersion, b.smsc.InterfaceVersion)
 	w.u8(pdufield.AddrTON, 0)
 	w.u8(pdufield.AddrNPI, 0)
 	w.cstring(pdufield.AddressRange, "")
@@ -172,7 +213,7 @@ func (b *bind) connect(ctx context.Context) (*session, error) {
 		var resp packet
 		resp, err = s.request(ctx, id, body, b.smsc.ResponseTimeout)
 		if err == nil && (resp.status != statusOK || resp.id == pdu.GenericNACKID) {
-			err = fmt.Errorf("%w: status %#x (%v)", ErrBindRefused, uint32(resp.status), resp.status)
+			err = &BindRefusal{Status: resp.status}
 		}
 	}
 	if err != nil {
@@ -272,9 +313,14 @@ type session struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
-	err       error // why it ended, set before done is closed
+	err       error     // why it ended, set before done is closed
+	ended     time.Time // when it ended (client clock), set before done is closed
 
-	wmu sync.Mutex // one writer at a time
+	wmu  sync.Mutex // one writer at a time
+	wpos uint64     // PDUs written (under wmu): the last one's position
+	// probing is set while an enquire_link asks the SMSC to confirm the
+	// acks written before it.
+	probing atomic.Bool
 
 	mu       sync.Mutex
 	pending  map[uint32]*pendingReq
@@ -292,8 +338,10 @@ type session struct {
 
 // pendingReq is a request awaiting its resp.
 type pendingReq struct {
-	resp pdu.ID
-	ch   chan packet // capacity 1
+	resp  pdu.ID
+	ch    chan packet   // capacity 1
+	pos   atomic.Uint64 // where the request went in the output
+	probe bool          // an enquire_link of probe
 }
 
 // newSession starts a session on conn; its handlers' context carries the
@@ -318,10 +366,21 @@ func newSession(ctx context.Context, b *bind, conn net.Conn) *session {
 func (s *session) close(err error) {
 	s.closeOnce.Do(func() {
 		s.err = err
+		s.ended = s.c.clock()
 		close(s.done)
 		s.cancel()
 		_ = s.conn.Close()
 	})
+}
+
+// endedAt returns when the session ended, and whether it did.
+func (s *session) endedAt() (time.Time, bool) {
+	select {
+	case <-s.done:
+		return s.ended, true
+	default:
+		return time.Time{}, false
+	}
 }
 
 // lostErr is the error of a request that the session's end cut short.
@@ -434,7 +493,7 @@ func (s *session) request(ctx context.Context, id pdu.ID, body []byte, timeout t
 	s.pending[seq] = pr
 	s.mu.Unlock()
 
-	if err := s.write(packet{id: id, seq: seq, body: body}); err != nil {
+	if _, err := s.writeReq(packet{id: id, seq: seq, body: body}, pr); err != nil {
 		s.forget(seq)
 		return packet{}, s.lostErr()
 	}
@@ -464,14 +523,52 @@ func (s *session) request(ctx context.Context, id pdu.ID, body []byte, timeout t
 // send sends a request whose resp nobody waits for (enquire_link from
 // keepalive): the resp is matched, so that it is not taken for a stray.
 func (s *session) send(id pdu.ID) {
+	s.sendReq(id, false)
+}
+
+// sendReq is send; probe marks an enquire_link of probe.
+func (s *session) sendReq(id pdu.ID, probe bool) {
+	pr := &pendingReq{resp: respIDOf(id), ch: make(chan packet, 1), probe: probe}
 	s.mu.Lock()
 	seq := s.b.nextSeq()
 	for s.pending[seq] != nil {
 		seq = s.b.nextSeq()
 	}
-	s.pending[seq] = &pendingReq{resp: respIDOf(id), ch: make(chan packet, 1)}
+	s.pending[seq] = pr
 	s.mu.Unlock()
-	_ = s.write(packet{id: id, seq: seq}) // a failed write closes the session
+	_, _ = s.writeReq(packet{id: id, seq: seq}, pr) // a failed write closes the session
+}
+
+// probe asks the SMSC, with an enquire_link, to confirm that it read the
+// acks written so far: its resp (as any resp to a later request) does.
+// One probe is out at a time.
+func (s *session) probe() {
+	if s.probing.CompareAndSwap(false, true) {
+		s.sendReq(pdu.EnquireLinkID, true)
+	}
+}
+
+// confirmAcks forgets the unacked MOs whose resp went out before pos, as
+// the SMSC answered a request written at pos; the ledger's durable side
+// learns it in the background.
+func (s *session) confirmAcks(pr *pendingReq) {
+	if pr.probe {
+		s.probing.Store(false)
+	}
+	done, more := s.c.ledger.confirm(s, pr.pos.Load())
+	if len(done) > 0 && s.c.opts.Acks != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := s.c.opts.Acks.Confirm(context.WithoutCancel(s.ctx), done); err != nil {
+				s.log.Error().Str("error", safeErr(err)).Int("mos", len(done)).
+					Msg("smpp: acks the SMSC read not recorded: their MOs may be taken for redeliveries")
+			}
+		}()
+	}
+	if more {
+		s.probe()
+	}
 }
 
 func (s *session) forget(seq uint32) {
@@ -480,24 +577,38 @@ func (s *session) forget(seq uint32) {
 	s.mu.Unlock()
 }
 
-// write writes one PDU; an error closes the session.
-func (s *session) write(p packet) error {
+// write writes one PDU and returns its position in the output; an error
+// closes the session.
+func (s *session) write(p packet) (uint64, error) {
+	return s.writeReq(p, nil)
+}
+
+// writeReq is write that records the position in pr (when not nil) before
+// the PDU can be answered.
+func (s *session) writeReq(p packet, pr *pendingReq) (uint64, error) {
 	b := frame(p)
 	s.wmu.Lock()
+	s.wpos++
+	pos := s.wpos
+	if pr != nil {
+		pr.pos.Store(pos)
+	}
 	_ = s.conn.SetWriteDeadline(time.Now().Add(s.b.smsc.ResponseTimeout))
 	_, err := s.conn.Write(b)
 	s.wmu.Unlock()
 	if err != nil {
 		s.close(fmt.Errorf("smpp: writing %s: %w", commandName(p.id), err))
-		return err
+		return 0, err
 	}
 	s.c.m.pdu(s.b.smsc.Name, commandName(p.id), "out")
-	return nil
+	return pos, nil
 }
 
-// reply writes the resp (or generic_nack) to a request of the SMSC.
-func (s *session) reply(id pdu.ID, status pdu.Status, seq uint32, body []byte) {
-	_ = s.write(packet{id: id, status: status, seq: seq, body: body})
+// reply writes the resp (or generic_nack) to a request of the SMSC and
+// returns its position in the output, 0 when the write failed.
+func (s *session) reply(id pdu.ID, status pdu.Status, seq uint32, body []byte) uint64 {
+	pos, _ := s.write(packet{id: id, status: status, seq: seq, body: body})
+	return pos
 }
 
 // readLoop reads PDUs until the connection fails or closes. It never
@@ -535,6 +646,7 @@ func (s *session) dispatch(p packet) {
 		}
 		s.mu.Unlock()
 		if ok {
+			s.confirmAcks(pr)
 			pr.ch <- p
 		} else {
 			s.log.Warn().Str("command", commandName(p.id)).Uint32("seq", p.seq).
@@ -564,13 +676,7 @@ func (s *session) dispatch(p packet) {
 // none is free it is answered ESME_RX_T_APPN at once.
 func (s *session) deliver(p packet) {
 	respID := respIDOf(p.id)
-	var d delivery
-	var err error
-	if p.id == pdu.DataSMID {
-		d, err = decodeDataSM(p.body, s.c.opts.Location)
-	} else {
-		d, err = decodeDeliverSM(p.body, s.c.opts.Location)
-	}
+	d, err := s.c.decode(p)
 	if err != nil {
 		status := statusSysErr
 		if errors.Is(err, errMalformed) {
@@ -602,66 +708,119 @@ func (s *session) deliver(p packet) {
 			s.wg.Done()
 		}()
 		status := statusOK
-		if err := s.handle(d, p.seq); err != nil {
+		ack, err := s.handle(d, p.seq)
+		if err != nil {
 			status = statusRxTempAppn
 		}
-		s.reply(respID, status, p.seq, cstringBody(""))
+		pos := s.reply(respID, status, p.seq, cstringBody(""))
+		if ack != nil && pos != 0 {
+			// Until the SMSC answers something written after it, this
+			// resp may be lost with the link.
+			ack.pos.Store(pos)
+			s.probe()
+		}
 	}()
 }
 
+// decode decodes a deliver_sm or data_sm. A panic of the codec on this
+// one PDU is an error wrapping errMalformed: the PDU gets a generic_nack
+// and the bind stays up.
+func (c *Client) decode(p packet) (d delivery, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: the decoder failed: %v", errMalformed, r)
+		}
+	}()
+	if c.opts.decode != nil {
+		return c.opts.decode(p)
+	}
+	if p.id == pdu.DataSMID {
+		return decodeDataSM(p.body, c.opts.Location)
+	}
+	return decodeDeliverSM(p.body, c.opts.Location)
+}
+
 // handle hands a delivery to the Handler (through reassembly for a part)
-// and returns its error.
-func (s *session) handle(d delivery, seq uint32) error {
+// and returns its error, and for an MO whose ack the SMSC may fail to
+// read, its entry in the ledger.
+func (s *session) handle(d delivery, seq uint32) (*ackEntry, error) {
 	smsc := s.b.smsc
 	ctx := s.ctx
 	log := s.log.With().Str("from", maskNumber(d.from)).Uint32("seq", seq).Logger()
 	switch {
 	case d.ignore:
-		return nil
+		return nil, nil
 	case d.receipt:
-		if d.rcptError != nil {
-			// It can never be parsed: asking for it again would loop.
-			log.Warn().Str("error", safeErr(d.rcptError)).Msg("smpp: unreadable receipt acked and dropped")
-			return nil
-		}
-		r := d.rcpt
-		r.SMSC = smsc.Name
-		if err := s.c.opts.Handler.HandleReceipt(ctx, r); err != nil {
-			log.Warn().Str("error", safeErr(err)).Msg("smpp: receipt not handled")
-			return err
-		}
-		return nil
+		return nil, s.receipt(d, log)
 	case d.total > 1:
 		p := Part{
 			SMSC: smsc.Name, Operator: smsc.Operator,
 			From: d.from, To: d.to,
 			Ref: d.ref, Total: d.total, Seq: d.part,
-			Text: d.text, Received: s.c.clock(), SMSCTime: d.smscTime,
+			Text: d.text, NotText: d.notText, Received: s.c.clock(), SMSCTime: d.smscTime,
 		}
 		err := s.c.asm.add(ctx, p, s.c.handleParts)
 		var de *deleteError
 		if errors.As(err, &de) {
 			log.Error().Str("error", safeErr(err)).Msg("smpp: MO handled, its parts not deleted")
-			return nil
+			return nil, nil
 		}
 		if err != nil {
 			log.Warn().Str("error", safeErr(err)).Int("part", d.part).Int("parts", d.total).
 				Msg("smpp: part of MO not taken")
 		}
-		return err
+		return nil, err
 	default:
 		mo := MO{
 			SMSC: smsc.Name, Operator: smsc.Operator,
-			From: d.from, To: d.to, Text: d.text,
+			From: d.from, To: d.to, Text: d.text, NotText: d.notText,
 			Received: s.c.clock(), SMSCTime: d.smscTime,
 		}
-		mo.Key = moKey(mo.SMSC, mo.From, mo.Text, mo.SMSCTime, false, 0, 0, seq)
-		if err := s.c.opts.Handler.HandleMO(ctx, mo); err != nil {
-			log.Warn().Str("error", safeErr(err)).Msg("smpp: MO not handled, ESME_RX_T_APPN")
-			return err
-		}
+		mo.Key = moKey(mo.SMSC, mo.From, mo.Text, mo.SMSCTime)
+		return s.takeMO(ctx, mo, log)
+	}
+}
+
+// receipt hands a delivery receipt to the Handler.
+func (s *session) receipt(d delivery, log zerolog.Logger) error {
+	if d.rcptError != nil {
+		// It can never be parsed: asking for it again would loop.
+		log.Warn().Str("error", safeErr(d.rcptError)).Msg("smpp: unreadable receipt acked and dropped")
 		return nil
 	}
+	r := d.rcpt
+	r.SMSC = s.b.smsc.Name
+	if err := s.c.opts.Handler.HandleReceipt(s.ctx, r); err != nil {
+		log.Warn().Str("error", safeErr(err)).Msg("smpp: receipt not handled")
+		return err
+	}
+	return nil
+}
+
+// takeMO takes one MO of a single deliver_sm: the redelivery of an MO
+// whose ack an earlier bind may have lost is acked without effect, any
+// other goes to the Handler. It returns the ledger entry of the MO's ack.
+func (s *session) takeMO(ctx context.Context, mo MO, log zerolog.Logger) (*ackEntry, error) {
+	smsc := s.b.smsc
+	if e := s.c.ledger.claim(s, mo, smsc.RedeliveryWindow, mo.Received); e != nil {
+		s.c.m.redelivery(smsc.Name)
+		log.Info().Time("first_received", e.mo.Received).
+			Msg("smpp: MO redelivered after its ack was lost with a bind: acked, not applied again")
+		return e, nil
+	}
+	mo.AckPending = s.c.opts.Acks != nil
+	err := s.c.opts.Handler.HandleMO(ctx, mo)
+	switch {
+	case errors.Is(err, ErrDuplicate):
+		s.c.m.redelivery(smsc.Name)
+		log.Info().Msg("smpp: MO redelivered (the SMSC's timestamp says): acked, not applied again")
+		return nil, nil
+	case err != nil:
+		log.Warn().Str("error", safeErr(err)).Msg("smpp: MO not handled, ESME_RX_T_APPN")
+		return nil, err
+	}
+	return s.c.ledger.add(s, UnackedMO{Key: mo.Key, SMSC: mo.SMSC, From: mo.From, Text: mo.Text,
+		Received: mo.Received, SMSCTime: mo.SMSCTime}), nil
 }
 
 // keepalive sends enquire_link when nothing came from the SMSC for an

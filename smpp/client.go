@@ -21,6 +21,9 @@ const (
 	DefaultReconnectMin    = 250 * time.Millisecond
 	DefaultReconnectMax    = 4 * time.Second
 	DefaultResponseTimeout = 10 * time.Second
+	// DefaultRefusedRetry is the wait before binding again after the SMSC
+	// refused the credentials or the configuration (SMSC.RefusedRetry).
+	DefaultRefusedRetry = time.Minute
 	// DefaultHandlerWorkers is how many MOs and receipts one bind hands
 	// to the Handler at once when ClientOptions.HandlerWorkers is zero.
 	DefaultHandlerWorkers = 256
@@ -41,6 +44,9 @@ const (
 	StateDown    = "down"
 	StateBinding = "binding"
 	StateUp      = "up"
+	// StateStopped is a bind an operator took down (StopSMSC): it stays
+	// down until StartSMSC.
+	StateStopped = "stopped"
 )
 
 // ClientOptions configures a Client.
@@ -50,6 +56,10 @@ type ClientOptions struct {
 	SMSCs []SMSC
 	// Handler receives MOs and receipts; required.
 	Handler Handler
+	// Acks keeps the MOs whose ack the SMSC may not have read durable,
+	// to tell their redeliveries after a restart. nil keeps them in
+	// memory only.
+	Acks AckLedger
 	// Parts keeps the parts of concatenated MOs durable. nil keeps them in
 	// memory only: parts already acknowledged are then lost if the process
 	// stops before their message is complete.
@@ -80,10 +90,11 @@ type ClientOptions struct {
 	HandlerWorkers int
 
 	// Test hooks.
-	seqStart      uint32        // the sequence counter of every bind starts after this
-	drainTimeout  time.Duration // 0: DrainTimeout
-	throttlePause time.Duration // 0: defaultThrottlePause
-	sweepEvery    time.Duration // 0: a minute
+	seqStart      uint32                         // the sequence counter of every bind starts after this
+	drainTimeout  time.Duration                  // 0: DrainTimeout
+	throttlePause time.Duration                  // 0: defaultThrottlePause
+	sweepEvery    time.Duration                  // 0: a minute
+	decode        func(packet) (delivery, error) // nil: the codec
 }
 
 // validate checks o and fills in defaults, in a copy of the SMSCs.
@@ -143,7 +154,8 @@ func (s *SMSC) validate() error {
 	case s.Address == "":
 		return errors.New("no address")
 	case s.Window < 0, s.MaxSubmitsPerSecond < 0, s.EnquireLink < 0,
-		s.ReconnectMin < 0, s.ReconnectMax < 0, s.ResponseTimeout < 0:
+		s.ReconnectMin < 0, s.ReconnectMax < 0, s.ResponseTimeout < 0,
+		s.RedeliveryWindow < 0, s.RefusedRetry < 0:
 		return errors.New("negative setting")
 	}
 	switch s.BindMode {
@@ -171,6 +183,19 @@ func (s *SMSC) validate() error {
 	if s.ResponseTimeout == 0 {
 		s.ResponseTimeout = DefaultResponseTimeout
 	}
+	if s.RedeliveryWindow == 0 {
+		s.RedeliveryWindow = DefaultRedeliveryWindow
+	}
+	if s.RefusedRetry == 0 {
+		s.RefusedRetry = DefaultRefusedRetry
+	}
+	switch s.InterfaceVersion {
+	case 0:
+		s.InterfaceVersion = 0x34
+	case 0x33, 0x34:
+	default:
+		return fmt.Errorf("interface version %#x is neither 0x33 nor 0x34", s.InterfaceVersion)
+	}
 	return nil
 }
 
@@ -190,8 +215,20 @@ func (s *SMSC) validate() error {
 // smspark's SMSC simulator sets it to when it received the MO, and some
 // SMSCs do the same. MO.Key is "SMSC|From|the first 16 hex digits of the
 // SHA-256 of the text|when", where when is the SMSC time in RFC 3339,
-// else "ref:<reference>/<parts>" for a concatenated MO (stable across
-// redeliveries and restarts), else "seq:<sequence number>".
+// else "ref:<reference>/<parts>@<first part received>" for a concatenated
+// MO (stable across restarts), else "id:<random>": the same MO redelivered
+// has the same key only when its SMSC says when it received it.
+//
+// Redeliveries. The SMSC delivers again an MO whose deliver_sm_resp it did
+// not read. The client keeps, in memory and through the AckLedger
+// durably, exactly the MOs of single deliver_sm whose resp it cannot know
+// the SMSC read: the resp is confirmed read once the SMSC answers a
+// request written after it (an enquire_link the client sends for that).
+// When a bind ends, its unconfirmed MOs become claimable: the first MO on
+// a later bind of the same SMSC within its RedeliveryWindow with the same
+// sender and text (and SMSC time, when both give one) is taken for the
+// redelivery of the first such MO, acked without effect, logged and
+// counted (smspark_mo_redeliveries_total).
 type Client struct {
 	opts  ClientOptions
 	log   zerolog.Logger
@@ -199,11 +236,12 @@ type Client struct {
 	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 	m     *metrics
 	asm   *assembler
+	// ledger holds the MOs whose ack the SMSC may not have read.
+	ledger ledger
 
-	binds []*bind
-	byOp  map[string][]*bind // the binds that submit, by operator
-	rr    atomic.Uint32      // round robin over an operator's binds
-	mtRef atomic.Uint32      // concatenation reference of the next long MT
+	links linkSet
+	rr    atomic.Uint32 // round robin over an operator's binds
+	mtRef atomic.Uint32 // concatenation reference of the next long MT
 	ran   atomic.Bool
 }
 
@@ -224,7 +262,6 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		dial:  opts.Dial,
 		m:     newMetrics(opts.Registerer),
 		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
-		byOp:  make(map[string][]*bind),
 	}
 	if c.clock == nil {
 		c.clock = time.Now
@@ -234,19 +271,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		c.dial = d.DialContext
 	}
 	for _, s := range opts.SMSCs {
-		lim := newLimiter(s.MaxSubmitsPerSecond)
-		kinds := []string{KindTransceiver}
-		if s.BindMode == TransmitterReceiver {
-			kinds = []string{KindTransmitter, KindReceiver}
-		}
-		for _, k := range kinds {
-			b := newBind(c, s, k, lim)
-			c.binds = append(c.binds, b)
-			if k != KindReceiver {
-				c.byOp[s.Operator] = append(c.byOp[s.Operator], b)
-			}
-		}
+		c.links.all = append(c.links.all, c.newLink(s))
 	}
+	c.links.index()
 	return c, nil
 }
 
@@ -264,12 +291,34 @@ func (c *Client) Run(ctx context.Context) error {
 	if err := c.loadParts(ctx); err != nil {
 		return err
 	}
-	var g errgroup.Group
-	for _, b := range c.binds {
-		g.Go(func() error { return b.run(ctx) })
+	if err := c.loadAcks(ctx); err != nil {
+		return err
 	}
+	c.links.run(ctx)
+	var g errgroup.Group
 	g.Go(func() error { return c.sweep(ctx) })
-	return g.Wait()
+	err := g.Wait()
+	c.links.wait()
+	return err
+}
+
+// loadAcks takes the MOs whose ack was never confirmed from the AckLedger:
+// they are claimable at once.
+func (c *Client) loadAcks(ctx context.Context) error {
+	if c.opts.Acks == nil {
+		return nil
+	}
+	window := time.Duration(0)
+	for _, s := range c.opts.SMSCs {
+		window = max(window, s.RedeliveryWindow)
+	}
+	mos, err := c.opts.Acks.Unacked(ctx, c.clock().Add(-window))
+	if err != nil {
+		return fmt.Errorf("smpp: loading unacked MOs: %w", err)
+	}
+	c.ledger.load(mos)
+	c.log.Info().Int("mos", len(mos)).Msg("smpp: MOs whose ack the SMSC may not have read loaded")
+	return nil
 }
 
 // loadParts takes the parts the PartStore kept, then sweeps.
@@ -334,14 +383,25 @@ func (c *Client) handleParts(ctx context.Context, parts []Part) error {
 		Text:     joinParts(parts),
 		Received: c.clock(),
 	}
+	firstReceived := first.Received
 	for _, p := range parts {
-		if !p.SMSCTime.IsZero() {
+		if !p.SMSCTime.IsZero() && mo.SMSCTime.IsZero() {
 			mo.SMSCTime = p.SMSCTime
-			break
+		}
+		mo.NotText = mo.NotText || p.NotText
+		if p.Received.Before(firstReceived) {
+			firstReceived = p.Received
 		}
 	}
-	mo.Key = moKey(mo.SMSC, mo.From, mo.Text, mo.SMSCTime, true, first.Ref, first.Total, 0)
-	return c.opts.Handler.HandleMO(ctx, mo)
+	mo.Key = partsKey(mo.SMSC, mo.From, mo.Text, mo.SMSCTime, first.Ref, first.Total, firstReceived)
+	err := c.opts.Handler.HandleMO(ctx, mo)
+	if errors.Is(err, ErrDuplicate) {
+		c.m.redelivery(mo.SMSC)
+		c.log.Info().Str("smsc", mo.SMSC).Str("from", maskNumber(mo.From)).
+			Msg("smpp: concatenated MO redelivered: acked, not applied again")
+		return nil
+	}
+	return err
 }
 
 // BindStatus describes one bind, for operators.
@@ -361,21 +421,29 @@ type BindStatus struct {
 	// Throttles counts the submits answered ESME_RTHROTTLED or
 	// ESME_RMSGQFUL.
 	Throttles int64
+	// LastError is why the bind is not up ("" while it is, or before its
+	// first attempt); ConfigError says the SMSC refused its credentials
+	// or configuration (retried every SMSC.RefusedRetry).
+	LastError   string
+	ConfigError bool
 }
 
 // Status returns the state of every bind, in the order of the SMSCs.
 func (c *Client) Status() []BindStatus {
 	now := c.clock()
-	out := make([]BindStatus, 0, len(c.binds))
-	for _, b := range c.binds {
+	binds := c.links.binds()
+	out := make([]BindStatus, 0, len(binds))
+	for _, b := range binds {
 		b.mu.Lock()
 		st := BindStatus{
-			SMSC:      b.smsc.Name,
-			Operator:  b.smsc.Operator,
-			Kind:      b.kind,
-			State:     b.state,
-			Since:     b.since,
-			Throttles: b.throttles.Load(),
+			SMSC:        b.smsc.Name,
+			Operator:    b.smsc.Operator,
+			Kind:        b.kind,
+			State:       b.state,
+			Since:       b.since,
+			Throttles:   b.throttles.Load(),
+			LastError:   b.lastErr,
+			ConfigError: b.configErr,
 		}
 		b.mu.Unlock()
 		if b.window != nil {
@@ -405,7 +473,7 @@ func (c *Client) Submit(ctx context.Context, mt MT) ([]string, error) {
 // to ("" when none was picked), which receipts name. Its errors are
 // Submit's.
 func (c *Client) SubmitVia(ctx context.Context, mt MT) (smsc string, ids []string, err error) {
-	binds := c.byOp[mt.Operator]
+	binds := c.links.byOperator(mt.Operator)
 	if len(binds) == 0 {
 		return "", nil, &SubmitError{Err: fmt.Errorf("%w: %q", ErrUnknownOperator, mt.Operator)}
 	}

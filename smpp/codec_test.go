@@ -99,8 +99,6 @@ func TestDecodeText(t *testing.T) {
 		{"Latin-1", smpp.CodingLatin1, []byte{0xE9}, "é", false},
 		{"UCS-2", smpp.CodingUCS2, []byte{0x00, 0xE9}, "é", false},
 		{"UCS-2 odd", smpp.CodingUCS2, []byte{0x00}, "", true},
-		{"binary UTF-8", 0x04, []byte("é"), "é", false},
-		{"binary not UTF-8", 0x04, []byte{0xE9}, "é", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package smpp
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 )
@@ -77,3 +78,32 @@ func statusError(st pdu.Status) *SubmitError {
 func temporaryStatus(st pdu.Status) bool {
 	return st == statusThrottled || st == statusMsgQFul
 }
+
+// BindRefusal is the error of a bind the SMSC answered with an error
+// status (or a generic_nack); it unwraps to ErrBindRefused.
+type BindRefusal struct {
+	Status pdu.Status
+}
+
+// Error describes the refusal.
+func (e *BindRefusal) Error() string {
+	return fmt.Sprintf("%v: status %#x (%v)", ErrBindRefused, uint32(e.Status), e.Status)
+}
+
+// Unwrap returns ErrBindRefused.
+func (e *BindRefusal) Unwrap() error { return ErrBindRefused }
+
+// Config reports whether the SMSC refused the bind's credentials or
+// configuration, which binding again soon cannot cure: ESME_RINVPASWD
+// (0x0E), ESME_RINVSYSID (0x0F) and ESME_RINVSYSTYP (0x53). Every other
+// status is transient: ESME_RBINDFAIL (0x0D) is the generic refusal SMSCs
+// also give while they still hold the bind that just died or are
+// overloaded, ESME_RALYBND (0x05) the former, ESME_RSYSERR (0x08) a fault
+// of the SMSC.
+func (e *BindRefusal) Config() bool {
+	return slices.Contains(configStatuses(), e.Status)
+}
+
+// configStatuses are the bind refusals that are configuration errors:
+// ESME_RINVPASWD, ESME_RINVSYSID, ESME_RINVSYSTYP.
+func configStatuses() []pdu.Status { return []pdu.Status{0x0E, 0x0F, 0x53} }

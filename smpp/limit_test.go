@@ -91,7 +91,7 @@ func TestSequenceCounterWraps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := c.binds[0]
+	b := c.links.binds()[0]
 	for _, want := range []uint32{maxSeq - 1, maxSeq, 1, 2} {
 		if got := b.nextSeq(); got != want {
 			t.Fatalf("next %#x, want %#x", got, want)

@@ -1,6 +1,8 @@
 package smpp
 
 import (
+	"fmt"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
@@ -13,6 +15,9 @@ type metrics struct {
 	throttles  *prometheus.CounterVec
 	pdus       *prometheus.CounterVec
 	reconnects *prometheus.CounterVec
+	redelivers *prometheus.CounterVec
+	refusals   *prometheus.CounterVec
+	refused    *prometheus.GaugeVec
 }
 
 // newMetrics registers the metrics with reg; nil reg gives nil.
@@ -21,8 +26,37 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg == nil {
 		return nil
 	}
-	f := promauto.With(reg)
+	return registerMetrics(promauto.With(reg))
+}
+
+// initSMSC makes the series of an SMSC whose labels are known exist at 0
+// from the first scrape.
+func (m *metrics) initSMSC(smsc string) {
+	if m != nil {
+		m.redelivers.WithLabelValues(smsc)
+		m.refused.WithLabelValues(smsc)
+		m.throttles.WithLabelValues(smsc)
+		m.reconnects.WithLabelValues(smsc)
+		for _, st := range configStatuses() {
+			m.refusals.WithLabelValues(smsc, statusLabel(uint32(st)))
+		}
+	}
+}
+
+func registerMetrics(f promauto.Factory) *metrics {
 	return &metrics{
+		redelivers: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_mo_redeliveries_total",
+			Help: "MOs taken for the redelivery of one applied before (its ack lost with a bind, or the SMSC's timestamp the same), acked without effect, by SMSC.",
+		}, []string{"smsc"}),
+		refusals: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_bind_refusals_total",
+			Help: "Binds the SMSC refused, by SMSC and command_status (hex).",
+		}, []string{"smsc", "status"}),
+		refused: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "smspark_smpp_bind_config_error",
+			Help: "1 while the SMSC's last answer to a bind refused the credentials or configuration (fix the config), by SMSC.",
+		}, []string{"smsc"}),
 		bindsUp: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "smspark_smpp_binds_up",
 			Help: "Binds up, by SMSC and kind (trx, tx, rx).",
@@ -80,3 +114,32 @@ func (m *metrics) reconnect(smsc string) {
 		m.reconnects.WithLabelValues(smsc).Inc()
 	}
 }
+
+func (m *metrics) redelivery(smsc string) {
+	if m != nil {
+		m.redelivers.WithLabelValues(smsc).Inc()
+	}
+}
+
+// bindRefused counts a refusal with status, and sets the configuration
+// error gauge by config.
+func (m *metrics) bindRefused(smsc string, status uint32, config bool) {
+	if m != nil {
+		m.refusals.WithLabelValues(smsc, statusLabel(status)).Inc()
+		m.setConfigError(smsc, config)
+	}
+}
+
+func (m *metrics) setConfigError(smsc string, config bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if config {
+		v = 1
+	}
+	m.refused.WithLabelValues(smsc).Set(v)
+}
+
+// statusLabel is a command_status as the status label gives it: "0x0e".
+func statusLabel(status uint32) string { return fmt.Sprintf("%#02x", status) }

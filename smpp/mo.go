@@ -1,9 +1,11 @@
 package smpp
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -17,6 +19,7 @@ import (
 // Message types of esm_class bits 2–5 (SMPP 3.4 §5.2.12) on deliver_sm.
 const (
 	esmTypeMask         byte = 0x3C
+	esmTypeDefault      byte = 0x00 // an ordinary message: an MO
 	esmTypeReceipt      byte = 0x04 // SMSC delivery receipt
 	esmTypeIntermediate byte = 0x20 // intermediate delivery notification
 )
@@ -25,9 +28,10 @@ const (
 // one), a delivery receipt, or something else the client only acks.
 type delivery struct {
 	receipt   bool
-	ignore    bool // an SME acknowledgement: acked, not handled
+	ignore    bool // an SME acknowledgement or a reserved type: acked, not handled
 	from, to  string
 	text      string
+	notText   bool // the data coding is not text: text holds the octets in hex
 	ref       uint16
 	total     int // 0 or 1: not concatenated
 	part      int // 1-based
@@ -74,15 +78,14 @@ func decodeDelivery(f pdufield.Map, t pdutlv.Map, sm []byte, loc *time.Location)
 	if st, err := ParseSMPPTime(fieldString(f, pdufield.ScheduleDeliveryTime)); err == nil {
 		d.smscTime = st
 	}
-	_, hasReceiptID := tlvBytes(t, tagReceiptedMessageID)
+	// The message type alone tells a receipt: some SMSCs put a
+	// receipted_message_id TLV on ordinary MOs.
 	switch esm & esmTypeMask {
-	case 0:
-		d.receipt = hasReceiptID
+	case esmTypeDefault:
 	case esmTypeReceipt, esmTypeIntermediate:
 		d.receipt = true
-	default:
-		d.ignore = !hasReceiptID
-		d.receipt = hasReceiptID
+	default: // SME delivery or user acknowledgement, conversation abort, reserved
+		d.ignore = true
 	}
 	if esm&ESMClassUDHI != 0 {
 		ud, err := parseUDH(sm)
@@ -102,10 +105,15 @@ func decodeDelivery(f pdufield.Map, t pdutlv.Map, sm []byte, loc *time.Location)
 		return d, nil
 	}
 	text, err := DecodeText(dc, sm)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNotText):
+		// Never parsed as a command: the engine answers unknown_command.
+		d.notText, d.text = true, hex.EncodeToString(sm)
+	case err != nil:
 		return delivery{}, err
+	default:
+		d.text = text
 	}
-	d.text = text
 	return d, nil
 }
 
@@ -198,21 +206,33 @@ func decodeReceipt(dc byte, sm []byte, t pdutlv.Map, loc *time.Location) (Receip
 	return r, perr
 }
 
-// moKey is MO.Key: SMSC, sender, a hash of the text and the SMSC's time,
-// or when the SMSC gives none, the reference of a concatenated MO or the
-// sequence number of a single one.
-func moKey(smsc, from, text string, smscTime time.Time, concatenated bool, ref uint16, total int, seq uint32) string {
-	sum := sha256.Sum256([]byte(text))
-	var when string
-	switch {
-	case !smscTime.IsZero():
-		when = smscTime.Format(time.RFC3339Nano) // SMPP times carry tenths
-	case concatenated:
-		when = "ref:" + strconv.Itoa(int(ref)) + "/" + strconv.Itoa(total)
-	default:
-		when = "seq:" + strconv.FormatUint(uint64(seq), 10)
+// moKey is MO.Key of a single deliver_sm: SMSC, sender, a hash of the
+// text and the SMSC's time when it gives one (the same MO redelivered has
+// the same key), else a random id (every MO is new to the engine; the
+// ledger tells redeliveries).
+func moKey(smsc, from, text string, smscTime time.Time) string {
+	if !smscTime.IsZero() {
+		return keyPrefix(smsc, from, text) + smscTime.Format(time.RFC3339Nano) // SMPP times carry tenths
 	}
-	return smsc + "|" + from + "|" + hex.EncodeToString(sum[:])[:16] + "|" + when
+	var id [8]byte
+	_, _ = rand.Read(id[:]) // never fails
+	return keyPrefix(smsc, from, text) + "id:" + hex.EncodeToString(id[:])
+}
+
+// partsKey is MO.Key of a concatenated MO: its SMSC time, else its
+// reference and when its first part was received (both kept with the
+// parts, so the key is stable across restarts).
+func partsKey(smsc, from, text string, smscTime time.Time, ref uint16, total int, first time.Time) string {
+	if !smscTime.IsZero() {
+		return keyPrefix(smsc, from, text) + smscTime.Format(time.RFC3339Nano)
+	}
+	return keyPrefix(smsc, from, text) + "ref:" + strconv.Itoa(int(ref)) + "/" + strconv.Itoa(total) +
+		"@" + strconv.FormatInt(first.UnixNano(), 10)
+}
+
+func keyPrefix(smsc, from, text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return smsc + "|" + from + "|" + hex.EncodeToString(sum[:])[:16] + "|"
 }
 
 // respIDOf returns the resp command id of request id.

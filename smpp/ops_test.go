@@ -143,10 +143,12 @@ func TestLogsMaskNumbersAndPassword(t *testing.T) {
 	}
 	f.RefuseBind.Store(0x0E)
 	h := newFakeHandler()
+	smsc := testSMSC(f.addr())
+	smsc.RefusedRetry = smsc.ReconnectMin // the test waits for two refusals
 	h.onMO = func(_ context.Context, mo MO) error {
 		return errors.New("storing MO of " + mo.From + ": disk full")
 	}
-	c, stop := startClient(t, []SMSC{testSMSC(f.addr())}, h, func(o *ClientOptions) {
+	c, stop := startClient(t, []SMSC{smsc}, h, func(o *ClientOptions) {
 		o.Logger = zerolog.New(&logs).Level(zerolog.DebugLevel)
 	})
 	waitFor(t, "a refused bind", func() bool { return f.binds.Load() >= 2 })

@@ -423,7 +423,7 @@ func TestShutdownDrainsWindowThenUnbinds(t *testing.T) {
 	req := <-held
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
-	s := c.binds[0].current()
+	s := c.links.binds()[0].current()
 	waitFor(t, "draining", func() bool {
 		if s == nil {
 			return true
@@ -613,7 +613,7 @@ func TestShutdownUnbindsAfterDrainTimeout(t *testing.T) {
 // again after backoff until it is accepted.
 func TestBindRefusedBacksOff(t *testing.T) {
 	f := newFakeSMSC(t)
-	f.RefuseBind.Store(0x0E) // ESME_RINVPASWD
+	f.RefuseBind.Store(0x08) // ESME_RSYSERR: transient
 	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), nil)
 	waitFor(t, "three refused binds", func() bool { return f.binds.Load() >= 3 })
 	if st := c.Status()[0]; st.State == StateUp {

@@ -44,6 +44,17 @@ type SMSC struct {
 	ReconnectMin, ReconnectMax time.Duration
 	// ResponseTimeout is how long a request waits for its resp.
 	ResponseTimeout time.Duration
+	// InterfaceVersion is the SMPP version the bind announces: 0x33 or
+	// 0x34 (0 is 0x34).
+	InterfaceVersion byte
+	// RedeliveryWindow is how long after a bind ended an MO whose ack it
+	// may have lost is taken for its redelivery (0 is
+	// DefaultRedeliveryWindow).
+	RedeliveryWindow time.Duration
+	// RefusedRetry is the wait before binding again after the SMSC refused
+	// the bind for its credentials or configuration (0 is
+	// DefaultRefusedRetry); other failures back off from ReconnectMin.
+	RefusedRetry time.Duration
 }
 
 // MO is a complete mobile-originated SMS, reassembled and decoded.
@@ -59,9 +70,18 @@ type MO struct {
 	// not say.
 	SMSCTime time.Time
 	// Key identifies the MO for redelivery detection: the same SMSC,
-	// sender, text and SMSC timestamp (or first part's reference and
-	// sequence) give the same key.
+	// sender, text and SMSC timestamp (or the same parts of a
+	// concatenated MO) give the same key; an MO without SMSC time has a
+	// key of its own.
 	Key string
+	// NotText is set when the data coding says the message is not text
+	// (8-bit data, compressed, reserved or an alphabet smspark does not
+	// read): it must not be parsed as a command. Text then holds its
+	// octets in hex.
+	NotText bool
+	// AckPending asks the Handler to record the MO in the AckLedger when
+	// it applies it (the client's AckLedger is set).
+	AckPending bool
 }
 
 // Receipt is a delivery receipt for an MT (deliver_sm with esm_class 0x04).
@@ -93,6 +113,7 @@ type Part struct {
 	Total    int
 	Seq      int // 1-based
 	Text     string
+	NotText  bool `json:",omitempty"`
 	Received time.Time
 	SMSCTime time.Time
 }

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"smspark/gsm"
 )
@@ -80,39 +81,132 @@ func udhi(parts [][]byte) byte {
 	return 0
 }
 
-// DecodeText decodes the text of a short_message (user data header
-// removed) by its data coding: 0 (and 0xF0–0xF3) as GSM 03.38 unpacked
-// septets, 1 as ASCII (Latin-1 should a byte be above 0x7F), 3 as
-// Latin-1, 8 as UCS-2; any other coding as UTF-8 when the bytes are valid
-// UTF-8, else as Latin-1. It returns an error wrapping ErrBadText for GSM
-// bytes above 0x7F and for UCS-2 of odd length.
-func DecodeText(dataCoding byte, b []byte) (string, error) {
+// ErrNotText is returned (wrapped) by DecodeText for a data coding that
+// does not carry text smspark reads.
+var ErrNotText = errors.New("smpp: data coding is not text")
+
+// alphabet is how the octets of a short_message are text.
+type alphabet int
+
+// Alphabets; alphaNone is no text: 8-bit data, compressed, reserved, or an
+// alphabet smspark does not read (JIS, pictograms, ISO-2022-JP, KS C 5601).
+const (
+	alphaNone alphabet = iota
+	alphaGSM
+	alphaIA5
+	alphaLatin1
+	alphaUCS2
+	alphaCyrillic
+	alphaHebrew
+)
+
+// alphabetOf reads a data_coding: 0x00–0x0F by SMPP 3.4 §5.2.19, the rest
+// by the coding groups of GSM 03.38 §4: 00xx (0x00–0x3F; SMPP's own table
+// for 0x00–0x0F) by its alphabet bits 3–2 unless compressed (bit 5);
+// 0x40–0xBF reserved; 0xC0–0xDF message waiting, GSM; 0xE0–0xEF message
+// waiting, UCS-2; 0xF0–0xFF data coding/message class: bit 2 says 8-bit
+// data, bit 3 is reserved.
+func alphabetOf(dc byte) alphabet {
 	switch {
-	case dataCoding == CodingGSM || dataCoding&0xFC == 0xF0:
+	case dc <= 0x0F:
+		return smppAlphabets()[dc]
+	case dc <= 0x3F:
+		if dc&0x20 != 0 {
+			return alphaNone // compressed
+		}
+		return generalAlphabet(dc)
+	case dc <= 0xBF:
+		return alphaNone // reserved
+	case dc <= 0xDF:
+		return alphaGSM
+	case dc <= 0xEF:
+		return alphaUCS2
+	case dc&0x08 != 0, dc&0x04 != 0:
+		return alphaNone // reserved bit, or 8-bit data
+	default:
+		return alphaGSM
+	}
+}
+
+// smppAlphabets are the data codings 0x00–0x0F of SMPP 3.4 §5.2.19.
+func smppAlphabets() [16]alphabet {
+	return [16]alphabet{
+		0x00: alphaGSM,      // SMSC default alphabet
+		0x01: alphaIA5,      // IA5 (CCITT T.50)/ASCII
+		0x02: alphaNone,     // octet unspecified (8-bit binary)
+		0x03: alphaLatin1,   // Latin 1 (ISO-8859-1)
+		0x04: alphaNone,     // octet unspecified (8-bit binary)
+		0x05: alphaNone,     // JIS (X 0208-1990)
+		0x06: alphaCyrillic, // Cyrillic (ISO-8859-5)
+		0x07: alphaHebrew,   // Latin/Hebrew (ISO-8859-8)
+		0x08: alphaUCS2,     // UCS-2 (ISO/IEC-10646)
+		0x09: alphaNone,     // pictogram encoding
+		0x0A: alphaNone,     // ISO-2022-JP (music codes)
+		0x0B: alphaNone,     // reserved
+		0x0C: alphaNone,     // reserved
+		0x0D: alphaNone,     // extended Kanji JIS (X 0212-1990)
+		0x0E: alphaNone,     // KS C 5601
+		0x0F: alphaNone,     // reserved
+	}
+}
+
+// generalAlphabet reads the alphabet bits 3–2 of GSM 03.38's general data
+// coding group: default alphabet, 8-bit data, UCS-2, reserved.
+func generalAlphabet(dc byte) alphabet {
+	switch (dc >> 2) & 0x03 {
+	case 0:
+		return alphaGSM
+	case 2:
+		return alphaUCS2
+	}
+	return alphaNone
+}
+
+// DecodeText decodes the text of a short_message (user data header
+// removed) by the alphabet its data coding gives (SMPP 3.4 §5.2.19 and
+// GSM 03.38 §4, the message class ignored): GSM 03.38 unpacked septets,
+// ASCII (Latin-1 should a byte be above 0x7F), Latin-1, UCS-2, Cyrillic
+// (ISO-8859-5) or Hebrew (ISO-8859-8). It returns an error wrapping
+// ErrNotText for a coding that is not text (8-bit data, compressed,
+// reserved, alphabets smspark does not read), and one wrapping ErrBadText
+// for GSM bytes above 0x7F and for UCS-2 of odd length.
+func DecodeText(dataCoding byte, b []byte) (string, error) {
+	switch alphabetOf(dataCoding) {
+	case alphaGSM:
 		s, err := gsm.Decode(b)
 		if err != nil {
 			return "", fmt.Errorf("%w: data coding %#x: %w", ErrBadText, dataCoding, err)
 		}
 		return s, nil
-	case dataCoding == CodingIA5:
+	case alphaIA5:
 		for _, c := range b {
 			if c >= 0x80 {
 				return gsm.DecodeLatin1(b), nil
 			}
 		}
 		return string(b), nil
-	case dataCoding == CodingLatin1:
+	case alphaLatin1:
 		return gsm.DecodeLatin1(b), nil
-	case dataCoding == CodingUCS2:
+	case alphaUCS2:
 		s, err := gsm.DecodeUCS2(b)
 		if err != nil {
 			return "", fmt.Errorf("%w: data coding %#x: %w", ErrBadText, dataCoding, err)
 		}
 		return s, nil
+	case alphaCyrillic:
+		return decodeCharmap(charmap.ISO8859_5, dataCoding, b)
+	case alphaHebrew:
+		return decodeCharmap(charmap.ISO8859_8, dataCoding, b)
 	default:
-		if utf8.Valid(b) {
-			return string(b), nil
-		}
-		return gsm.DecodeLatin1(b), nil
+		return "", fmt.Errorf("%w: data coding %#x", ErrNotText, dataCoding)
 	}
+}
+
+// decodeCharmap decodes single-byte text of cm.
+func decodeCharmap(cm *charmap.Charmap, dataCoding byte, b []byte) (string, error) {
+	out, err := cm.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("%w: data coding %#x: %w", ErrBadText, dataCoding, err)
+	}
+	return string(out), nil
 }

@@ -98,8 +98,10 @@ func TestDecodeDeliverSMText(t *testing.T) {
 		{"IA5 with a high byte", CodingIA5, []byte{'c', 'a', 'f', 0xE9}, "café"},
 		{"Latin-1", CodingLatin1, []byte{'c', 'a', 'f', 0xE9}, "café"},
 		{"UCS-2", CodingUCS2, gsm.EncodeUCS2("Ωμέγα 😀"), "Ωμέγα 😀"},
-		{"other coding, UTF-8", 0x04, []byte("zürich"), "zürich"},
-		{"other coding, not UTF-8", 0x04, []byte{'z', 0xFC, 'r'}, "zür"},
+		{"UCS-2 class 0", 0x18, gsm.EncodeUCS2("Q 1ABC123"), "Q 1ABC123"},
+		{"Cyrillic", 0x06, []byte{'Q', ' ', 0xB1}, "Q Б"},
+		{"8-bit binary, as hex", 0x04, []byte("zürich"), "7ac3bc72696368"},
+		{"8-bit data with class, as hex", 0xF4, []byte{'z', 0xFC, 'r'}, "7afc72"},
 		{"empty", CodingGSM, nil, ""},
 	}
 	for _, tt := range tests {
@@ -158,8 +160,8 @@ func TestReceiptIsHandledAndAcked(t *testing.T) {
 				Done: time.Date(2024, 1, 15, 12, 1, 0, 0, brussels)}},
 		{"TLVs", dsm{esm: esmTypeReceipt, tlvs: []tlvKV{{tagReceiptedMessageID, []byte("XYZ\x00")}, {tagMessageState, []byte{5}}}},
 			Receipt{SMSC: "proximus", MessageID: "XYZ", State: "UNDELIV"}},
-		{"TLV without esm_class", dsm{sm: []byte("id:1 stat:EXPIRED err:001"), tlvs: []tlvKV{{tagReceiptedMessageID, []byte("1\x00")}}},
-			Receipt{SMSC: "proximus", MessageID: "1", State: "EXPIRED", Err: "001"}},
+		{"intermediate notification", dsm{esm: 0x20, sm: []byte("id:1 stat:ENROUTE err:000")},
+			Receipt{SMSC: "proximus", MessageID: "1", State: "ENROUTE", Err: "000"}},
 	}
 	f := newFakeSMSC(t)
 	h := newFakeHandler()
@@ -207,7 +209,7 @@ func TestReceiptIsHandledAndAcked(t *testing.T) {
 
 // TestMOKeyAndSMSCTime: the SMSC's time comes from schedule_delivery_time
 // (with its quarter-hour offset) and makes the key; without it, the
-// sequence number does.
+// key is unique to the delivery.
 func TestMOKeyAndSMSCTime(t *testing.T) {
 	f := newFakeSMSC(t)
 	h := newFakeHandler()
@@ -229,7 +231,11 @@ func TestMOKeyAndSMSCTime(t *testing.T) {
 	}
 	p.deliver(t, 43, dsm{from: motorist, to: "4411", sm: gsmText(t, "Q"), schedule: "000001000000000R"})
 	mo = h.nextMO(t)
-	if !mo.SMSCTime.IsZero() || mo.Key != "proximus|"+motorist+"|"+hash+"|seq:43" {
+	if !mo.SMSCTime.IsZero() || !strings.HasPrefix(mo.Key, "proximus|"+motorist+"|"+hash+"|id:") {
 		t.Fatalf("key %q, SMSC time %v", mo.Key, mo.SMSCTime)
+	}
+	p.deliver(t, 43, dsm{from: motorist, to: "4411", sm: gsmText(t, "Q")})
+	if again := h.nextMO(t); again.Key == mo.Key {
+		t.Fatalf("two MOs without SMSC time share the key %q", mo.Key)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func BenchmarkCommit(b *testing.B) {
 	for _, size := range []int{1, 100} {
 		b.Run(fmt.Sprintf("changes=%d", size), func(b *testing.B) {
-			db, err := store.Open(b.TempDir(), store.Options{}) // with fsync
+			db, err := store.Open(b.TempDir(), store.Options{Create: true}) // with fsync
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,7 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"smspark/sessions"
 )
@@ -32,7 +37,48 @@ func (db *DB) Check(ctx context.Context) error {
 		return fmt.Errorf("store: check: %w", txErr(err))
 	}
 	defer func() { _ = tx.Rollback() }()
+	return check(ctx, tx)
+}
 
+// CheckFile checks the store in dir as Check does, on the file read-only:
+// nothing is migrated or written, and the structure is verified before
+// bbolt reads it (see Open). It waits up to timeout (zero: DefaultTimeout)
+// for the file's lock, which a running engine holds.
+//
+// Returns nil or the problems joined as one error (each wrapping
+// ErrCorrupt), ErrNoStore, ErrLocked, ErrNotStore, ErrNewerSchema or the
+// context's error; every error names the file.
+func CheckFile(ctx context.Context, dir string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	path := filepath.Join(dir, FileName)
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("store: %w: %s does not exist", ErrNoStore, path)
+	case err != nil:
+		return fmt.Errorf("store: %w", err)
+	case info.Size() == 0:
+		return fmt.Errorf("store: %s: %w: the file is empty (0 bytes)", path, ErrCorrupt)
+	}
+	if _, err := inspect(path, timeout); err != nil {
+		return err
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, openErr(err))
+	}
+	defer func() { _ = bdb.Close() }()
+	err = safeView(bdb, func(tx *bolt.Tx) error { return check(ctx, tx) })
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// check runs the checks of Check in tx.
+func check(ctx context.Context, tx *bolt.Tx) error {
 	c := &checker{}
 	for err := range tx.Check() {
 		c.add("bbolt: %w", err)

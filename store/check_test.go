@@ -54,7 +54,7 @@ func TestCheckFindsProblems(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			db, err := store.Open(dir, store.Options{NoSync: true})
+			db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +71,7 @@ func TestCheckFindsProblems(t *testing.T) {
 			}
 			boltFile(t, dbPath(dir), tc.damage)
 
-			db, err = store.Open(dir, store.Options{NoSync: true})
+			db, err = store.Open(dir, store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,7 +23,7 @@ func MustOpen(tb testing.TB) *store.DB {
 // unless the test closed the store itself, and closes it.
 func MustOpenAt(tb testing.TB, dir string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(dir, store.Options{NoSync: true})
+	db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 	if err != nil {
 		tb.Fatalf("Open(%s): %v", dir, err)
 	}

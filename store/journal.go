@@ -37,3 +37,48 @@ func (db *DB) Journal(ctx context.Context, since time.Time) ([]sessions.JournalE
 	}
 	return out, nil
 }
+
+// UnackedMOs returns the journal entries received at or after since whose
+// ack may not have reached their SMSC (AckPending), in the order they were
+// received. Returns Journal's errors.
+func (db *DB) UnackedMOs(ctx context.Context, since time.Time) ([]sessions.JournalEntry, error) {
+	all, err := db.Journal(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, j := range all {
+		if j.AckPending {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// ConfirmAcks clears AckPending on the journal entries of the MOs given by
+// their received time and key, in one transaction; an entry no longer in
+// the journal is skipped. Returns ErrCorrupt, ErrClosed or the context's
+// error, wrapped.
+func (db *DB) ConfirmAcks(ctx context.Context, mos []sessions.JournalEntry) error {
+	return db.update(ctx, "confirm acks", func(b *buckets) error {
+		for _, m := range mos {
+			k := journalKey(m)
+			v := b.journal.Get(k)
+			if v == nil {
+				continue
+			}
+			j, err := decode[sessions.JournalEntry]("journal entry", k, v)
+			if err != nil {
+				return err
+			}
+			if !j.AckPending {
+				continue
+			}
+			j.AckPending = false
+			if err := put(b.journal, "journal entry", k, j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -28,7 +28,7 @@ func TestIndexesProperty(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		db, err := store.Open(dir, store.Options{NoSync: true})
+		db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -129,7 +129,7 @@ func TestLoadAtScaleCorrupt(t *testing.T) {
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("running=%d", n), func(b *testing.B) {
-			db, err := store.Open(b.TempDir(), store.Options{NoSync: true})
+			db, err := store.Open(b.TempDir(), store.Options{Create: true, NoSync: true})
 			if err != nil {
 				b.Fatal(err)
 			}

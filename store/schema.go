@@ -11,7 +11,7 @@ import (
 )
 
 // CurrentSchema is the schema version this smspark writes.
-const CurrentSchema = 7
+const CurrentSchema = 8
 
 // Bucket and key names.
 const (
@@ -46,6 +46,7 @@ const (
 	bucketDayCardOwners = "daycard_owners" // number, day card ID -> nothing
 	bucketDayCardDays   = "daycard_days"   // date, day card ID -> nothing
 	bucketEnded         = "ended"          // v7: end (8-byte nanos), session ID -> nothing
+	bucketAudit         = "audit"          // v8: at (8-byte nanos), sequence -> admin action
 )
 
 // bucketNames are the top-level buckets of the current schema.
@@ -54,7 +55,7 @@ func bucketNames() []string {
 		bucketAccountNumbers, bucketSettings, bucketOutbox, bucketJournal, bucketSMSCIDs, bucketParts,
 		bucketAPIKeys, bucketIdempotency, bucketNonces, bucketVouchers, bucketOrders, bucketOrderIndex,
 		bucketGrants, bucketPermits, bucketPermitEnds, bucketPermitPlates, bucketDayCards, bucketDayCardOwners,
-		bucketDayCardDays, bucketEnded}
+		bucketDayCardDays, bucketEnded, bucketAudit}
 }
 
 // versionEmpty classifies a bbolt file with no buckets at all: a new file.
@@ -79,6 +80,7 @@ func migrations() []migration {
 		4: {"v4 -> v5: reduced-tariff grants", createMissingBuckets},
 		5: {"v5 -> v6: permits, day cards and their indexes", createMissingBuckets},
 		6: {"v6 -> v7: index of ended sessions by end", migrateV6},
+		7: {"v7 -> v8: audit trail of admin actions", createMissingBuckets},
 	}
 }
 
@@ -250,6 +252,7 @@ type buckets struct {
 	dayCardOwners  *bolt.Bucket
 	ended          *bolt.Bucket
 	dayCardDays    *bolt.Bucket
+	audit          *bolt.Bucket
 
 	// Set by Commit: index entries it overwrote, checked when its changes
 	// are applied (see verify).
@@ -291,6 +294,7 @@ func openBuckets(tx *bolt.Tx) (*buckets, error) {
 		{bucketDayCardOwners, &b.dayCardOwners},
 		{bucketEnded, &b.ended},
 		{bucketDayCardDays, &b.dayCardDays},
+		{bucketAudit, &b.audit},
 	} {
 		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
 			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)

@@ -1,4 +1,4 @@
-// Package store is smspark's durable journal (SPEC §10): one bbolt file,
+// Package store is smspark's durable journal (docs/operations.md): one bbolt file,
 // smspark.db, in a data directory. It holds the sessions and the index of
 // running ones, accounts and the index of their numbers, per-number settings
 // and the MT outbox. The engine (package sessions) keeps running sessions in
@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,8 @@ const DefaultTimeout = time.Second
 var (
 	// ErrLocked means another process (or another open DB) holds the file.
 	ErrLocked = errors.New("data directory in use by another smspark")
+	// ErrNoStore means the data directory holds no store file.
+	ErrNoStore = errors.New("no store")
 	// ErrNotStore means the file is a valid bbolt file that is not smspark's.
 	ErrNotStore = errors.New("not an smspark store")
 	// ErrCorrupt means the file is not a bbolt file, or its contents are not
@@ -60,6 +63,7 @@ type DB struct {
 	bolt    *bolt.DB
 	path    string
 	version int
+	created bool
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -79,49 +83,67 @@ type Options struct {
 	Timeout time.Duration
 	// NoSync skips fsync on commit. For tests only: a crash loses data.
 	NoSync bool
+	// Create makes a new store where the directory holds no smspark.db
+	// (creating the directory). Only the engine (serve, demo) sets it: a
+	// command run on a mistyped directory must not make an empty store.
+	Create bool
 }
 
-// Open opens or creates DIR/smspark.db, creating DIR (0o750) if needed,
-// and migrates a file of an older schema in one transaction.
+// Open opens DIR/smspark.db and migrates a file of an older schema in one
+// transaction. With Options.Create it makes a new store where no file
+// exists (DB.Created then reports true); never over an existing file, not
+// even an empty one (a failed copy or restore).
 //
-// It never writes to a file it does not recognise: a non-empty file is first
-// inspected read-only. A missing or 0-byte file is initialised.
+// It never writes to a file it has not verified: an existing file is first
+// opened read-only and its structure checked page by page (see Check for
+// the records), so a damaged file is refused before bbolt, which trusts
+// the page references it reads, could crash on it.
 //
-// Returns ErrLocked when another process holds the file (after
-// Options.Timeout), ErrCorrupt when the file is not a valid bbolt file,
+// Returns ErrNoStore when there is no file and Options.Create is false,
+// ErrLocked when another process holds the file (after Options.Timeout),
+// ErrCorrupt when the file is empty, truncated, damaged or not a bbolt file,
 // ErrNotStore when it is a bbolt file of another application, and
 // ErrNewerSchema when it was written by a newer smspark; other errors (such
-// as permissions) are returned wrapped.
+// as permissions) are returned wrapped. Every error names the file.
 func Open(dir string, opts Options) (*DB, error) {
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("store: create data directory: %w", err)
-	}
 	path := filepath.Join(dir, FileName)
-
+	created := false
 	info, err := os.Stat(path)
 	switch {
+	case errors.Is(err, os.ErrNotExist) && !opts.Create:
+		return nil, fmt.Errorf("store: %w: %s does not exist (only serve creates a store)", ErrNoStore, path)
 	case errors.Is(err, os.ErrNotExist):
-		// Created below.
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create data directory: %w", err)
+		}
+		created = true
 	case err != nil:
 		return nil, fmt.Errorf("store: %w", err)
 	case !info.Mode().IsRegular():
 		return nil, fmt.Errorf("store: %s: %w: not a regular file", path, ErrCorrupt)
-	case info.Size() > 0:
+	case info.Size() == 0:
+		return nil, fmt.Errorf("store: %s: %w: the file is empty (0 bytes; a failed copy or restore?); "+
+			"restore a backup, or remove the file to start a new store", path, ErrCorrupt)
+	default:
 		// Inspect read-only before bbolt's read-write open may write.
 		if _, err := inspect(path, timeout); err != nil {
 			return nil, err
 		}
 	}
 
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoSync: opts.NoSync})
+	flags := os.O_RDWR
+	if created {
+		flags |= os.O_CREATE | os.O_EXCL // never over a file made meanwhile
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoSync: opts.NoSync, OpenFile: openFile(flags)})
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, openErr(err))
 	}
-	db := &DB{bolt: bdb, path: path}
+	db := &DB{bolt: bdb, path: path, created: created}
 	if db.version, err = prepare(bdb); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -129,13 +151,46 @@ func Open(dir string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// inspect opens path read-only (shared lock) and classifies it.
+// Exists returns nil when dir holds a store file, else ErrNoStore (or the
+// error of looking) naming the file. For commands that need the engine's
+// data directory without opening the store.
+func Exists(dir string) error {
+	path := filepath.Join(dir, FileName)
+	_, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: %w: %s does not exist", ErrNoStore, path)
+	}
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// openFile opens bbolt's file with flags in place of the ones it asks for.
+func openFile(flags int) func(string, int, os.FileMode) (*os.File, error) {
+	return func(name string, _ int, mode os.FileMode) (*os.File, error) {
+		return os.OpenFile(name, flags, mode)
+	}
+}
+
+// inspect opens path read-only (shared lock), verifies its structure and
+// classifies it.
 func inspect(path string, timeout time.Duration) (int, error) {
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
 	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return 0, fmt.Errorf("store: open %s: %w", path, openErr(err))
+		}
+		if verr := verifyFile(path); verr != nil {
+			return 0, fmt.Errorf("store: %s: %w", path, verr)
+		}
 		return 0, fmt.Errorf("store: open %s: %w", path, openErr(err))
 	}
 	defer func() { _ = bdb.Close() }()
+	// The shared lock keeps writers out while the file is read.
+	if err := verifyFile(path); err != nil {
+		return 0, fmt.Errorf("store: %s: %w", path, err)
+	}
 	var version int
 	err = safeView(bdb, func(tx *bolt.Tx) error {
 		var err error
@@ -151,6 +206,7 @@ func inspect(path string, timeout time.Duration) (int, error) {
 // safeView runs fn in a read transaction and turns a panic of bbolt on a
 // damaged file into ErrCorrupt.
 func safeView(bdb *bolt.DB, fn func(*bolt.Tx) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
@@ -192,6 +248,9 @@ func (db *DB) Close() error {
 	})
 	return db.closeErr
 }
+
+// Created reports whether Open made a new store.
+func (db *DB) Created() bool { return db.created }
 
 // Path returns the path of the store's file.
 func (db *DB) Path() string { return db.path }

@@ -62,7 +62,7 @@ func TestCloseTwice(t *testing.T) {
 
 func TestReopenKeepsData(t *testing.T) {
 	dir := t.TempDir()
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestOpenRefuses(t *testing.T) {
 			})
 		}, store.ErrNotStore},
 		{"store without its outbox bucket", func(t *testing.T, path string) {
-			db, err := store.Open(filepath.Dir(path), store.Options{NoSync: true})
+			db, err := store.Open(filepath.Dir(path), store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ func TestOpenRefuses(t *testing.T) {
 			boltFile(t, path, func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("outbox")) })
 		}, store.ErrCorrupt},
 		{"newer schema", func(t *testing.T, path string) {
-			db, err := store.Open(filepath.Dir(path), store.Options{NoSync: true})
+			db, err := store.Open(filepath.Dir(path), store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +193,7 @@ func TestOpenRefuses(t *testing.T) {
 			path := dbPath(dir)
 			tc.setup(t, path)
 			before := readFile(t, path)
-			db, err := store.Open(dir, store.Options{Timeout: time.Second})
+			db, err := store.Open(dir, store.Options{Create: true, Timeout: time.Second})
 			if err == nil {
 				_ = db.Close()
 				t.Fatalf("Open succeeded, want %v", tc.want)
@@ -206,18 +206,6 @@ func TestOpenRefuses(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestOpenEmptyFile(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(dbPath(dir), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db := MustOpenAt(t, dir)
-	if got := db.SchemaVersion(); got != store.CurrentSchema {
-		t.Errorf("SchemaVersion = %d, want %d", got, store.CurrentSchema)
-	}
-	commit(t, db, sessions.Change{Settings: []sessions.Settings{{Number: "+32470000001", Language: "nl"}}})
 }
 
 func TestOpenEmptyBoltFile(t *testing.T) {
@@ -238,7 +226,7 @@ func TestOpenLocked(t *testing.T) {
 		hold func(t *testing.T, dir string) (release func() error)
 	}{
 		{"by another store", func(t *testing.T, dir string) func() error {
-			db, err := store.Open(dir, store.Options{NoSync: true})
+			db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,7 +234,7 @@ func TestOpenLocked(t *testing.T) {
 			return db.Close
 		}},
 		{"by a read-only bbolt reader", func(t *testing.T, dir string) func() error {
-			db, err := store.Open(dir, store.Options{NoSync: true})
+			db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,7 +252,7 @@ func TestOpenLocked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			release := tc.hold(t, dir)
-			other, err := store.Open(dir, store.Options{Timeout: 100 * time.Millisecond})
+			other, err := store.Open(dir, store.Options{Create: true, Timeout: 100 * time.Millisecond})
 			if err == nil {
 				_ = other.Close()
 				t.Fatal("second Open succeeded")
@@ -449,7 +437,7 @@ func TestAPIKeysIdempotencyNonces(t *testing.T) {
 
 func TestRetentionAndCompact(t *testing.T) {
 	dir := t.TempDir()
-	db, err := store.Open(dir, store.Options{NoSync: true})
+	db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func TestVouchersPersist(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	o := testOrder("O2345678923", "Brussels", "Avenue Louise", "100", 2026, "VBR23456789")
-	db, err := store.Open(dir, store.Options{NoSync: true})
+	db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,8 +14,9 @@ import (
 	"smspark/store"
 )
 
-// localAccount runs f on an engine opened on the stopped store in dataDir.
-func localAccount(ctx context.Context, cfg *config.Config, dataDir string, f func(*sessions.Engine) (sessions.Account, error)) (sessions.Account, error) {
+// localAccount runs f on an engine opened on the stopped store in dataDir,
+// and records action (none: "") in the audit trail.
+func localAccount(ctx context.Context, cfg *config.Config, dataDir, action string, f func(*sessions.Engine) (sessions.Account, error)) (sessions.Account, error) {
 	eng, db, err := openEngine(ctx, cfg, dataDir, systemClock{}, false)
 	if errors.Is(err, store.ErrLocked) {
 		return sessions.Account{}, fmt.Errorf("%w: an engine runs on %s: ask it with --server", err, dataDir)
@@ -23,7 +25,11 @@ func localAccount(ctx context.Context, cfg *config.Config, dataDir string, f fun
 		return sessions.Account{}, err
 	}
 	defer db.Close()
-	return f(eng)
+	a, err := f(eng)
+	if err != nil || action == "" {
+		return a, err
+	}
+	return a, recordLocal(ctx, db, action, a.ID, fmt.Sprintf("package %s, numbers %s", a.Package, strings.Join(a.Numbers, " ")))
 }
 
 // accountOut is an account as the admin commands print it in JSON (the

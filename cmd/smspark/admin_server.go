@@ -1,10 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/msisdn"
@@ -17,16 +13,16 @@ func (m *Main) openAdmin() error {
 		return nil
 	}
 	opts := httpapi.AdminOptions{Addr: m.AdminAddr, Engine: m.Engine, Store: m.DB, Outbox: m.Sender,
-		Vouchers: m.Vouchers, Reload: m.adminReload, Zones: m.zone,
+		Vouchers: m.Vouchers, Reload: m.Reload, Zones: m.zone, Audit: m.DB,
 		City: func(name string) (string, bool) {
 			c, ok := m.config().City(name)
 			return c.Name, ok
 		},
 		Normalize: msisdn.Belgium{}.Normalize,
-		Version:   version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
-		Logger: m.Logger.With().Str("component", "admin").Logger()}
+		Version:   thisBuild().Version, Started: m.Clock.Now(), Clock: m.Clock.Now, Location: m.Config.Location,
+		Logger: m.Logger.With().Str("component", "admin").Logger(), Limits: httpLimits(m.Config.HTTP)}
 	if m.Client != nil { // a nil *smpp.Client in the interface would not be nil
-		opts.Binds = m.Client
+		opts.Binds, opts.SMSCs = m.Client, m.Client
 	}
 	admin, err := httpapi.NewAdmin(opts)
 	if err != nil {
@@ -44,15 +40,9 @@ func (m *Main) openAdmin() error {
 	return nil
 }
 
-// adminReload is Reload as the admin endpoint needs it: a file that does
-// not load is told apart (422) from a configuration the engine refuses
-// (409).
-func (m *Main) adminReload() error {
-	err := m.Reload()
-	var cerr *config.Error
-	var perr *fs.PathError
-	if errors.As(err, &cerr) || errors.As(err, &perr) {
-		return fmt.Errorf("%w: %w", httpapi.ErrConfigInvalid, err)
-	}
-	return err
+// httpLimits are the configured connection cap and timeouts of an HTTP
+// listener.
+func httpLimits(h config.HTTP) httpapi.Limits {
+	return httpapi.Limits{MaxConns: h.MaxConnections, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/parser"
@@ -83,7 +84,11 @@ func localStop(ctx context.Context, cfg *config.Config, dataDir string, id uint6
 		return sessions.Session{}, err
 	}
 	defer db.Close()
-	return eng.AdminStop(ctx, id, plate)
+	s, err := eng.AdminStop(ctx, id, plate)
+	if err != nil {
+		return s, err
+	}
+	return s, recordLocal(ctx, db, audit.SessionStop, strconv.FormatUint(s.ID, 10), "plate "+s.Plate+", zone "+s.Zone)
 }
 
 // localSession reads one session from the store in dataDir.

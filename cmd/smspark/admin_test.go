@@ -351,7 +351,7 @@ func checkBackup(t *testing.T, file string) int {
 	if err := os.WriteFile(filepath.Join(dir, store.FileName), raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatalf("backup %s does not open: %v", file, err)
 	}
@@ -459,6 +459,13 @@ func TestAdminConfigReload(t *testing.T) {
 	}
 	write(string(ref))
 	a := startAdminE2E(t, file)
+	// The file names the SMSC the engine runs with: a reload applies the
+	// file's SMSCs too.
+	smsc := fmt.Sprintf("smscs:\n  - name: proximus-1\n    operator: proximus\n    address: %s\n    system_id: smspark\n"+
+		"    password: secret\n    bind_mode: transceiver\n    window: 10\n    enquire_link: 2s\n    reconnect_min: 10ms\n"+
+		"    reconnect_max: 200ms\n", a.sim.Addr())
+	ref = []byte(strings.Replace(string(ref), "smscs: []\n", smsc, 1))
+	write(string(ref))
 	const p = "+32475000031"
 	a.sms("2026-11-22T10:00:00+01:00", p, "1021 3ABC333") // first use, free
 	a.sms("2026-11-22T10:05:00+01:00", p, "Q")
@@ -468,9 +475,13 @@ func TestAdminConfigReload(t *testing.T) {
 		t.Fatal("reference.yml: zone 1021 not found as expected")
 	}
 	write(strings.Replace(string(ref), louise, strings.Replace(louise, "2.50", "5.00", 1), 1))
-	if out := a.cli("config", "reload"); !strings.Contains(out, "reloaded") {
+	// The file's SMSC has the configuration's default pace; the engine's
+	// had none: it is re-bound with it.
+	if out := a.cli("config", "reload"); !strings.Contains(out, "configuration reloaded: applied cities, smscs") ||
+		!strings.Contains(out, "proximus-1 changed: max_submits_per_second (re-bound)") {
 		t.Fatalf("reload:\n%s", out)
 	}
+	a.waitBound()
 	a.sms("2026-11-23T10:00:00+01:00", p, "1021 3ABC333")
 	if mt := a.sms("2026-11-23T11:08:00+01:00", p, "Q"); !strings.Contains(mt.Text, "5,67") {
 		t.Fatalf("68 minutes at €5.00 an hour: %q", mt.Text)
@@ -588,7 +599,7 @@ func TestAdminTarget(t *testing.T) {
 
 // TestAdminDataMode: the new commands on a stopped engine's store.
 func TestAdminDataMode(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	const phone = "+32475000041"
 	// Now: `sessions stop --data` ends it on the wall clock.
 	sms(t, dir, time.Now().Format(time.RFC3339), phone, "proximus", "1021 4ABC444")
@@ -650,5 +661,58 @@ func TestAdminAddrTaken(t *testing.T) {
 				t.Fatal("Open took a taken admin address")
 			}
 		})
+	}
+}
+
+// TestAdminServerDialect: the commands that once had only --data ask a
+// running engine with --server too: reduced, permits, messages, keys
+// revoke; all print --json.
+func TestAdminServerDialect(t *testing.T) {
+	a := startAdminE2E(t, "")
+	const p = "+32475000061"
+	a.sms("2026-11-23T10:00:00+01:00", p, "I")
+	var msgs []map[string]any
+	a.cliJSON(&msgs, "messages", "--number", "0475000061")
+	if len(msgs) != 1 || msgs[0]["to"] != p {
+		t.Fatalf("messages --server: %v", msgs)
+	}
+	var g grantOut
+	a.cliJSON(&g, "reduced", "grant", "--city", "Kortrijk", "--number", p, "--from", "2026-11-01", "--to", "2026-12-31",
+		"--by", "counter", "--reason", "UiTPAS")
+	if g.City != "Kortrijk" || g.Percent != 25 || g.To != "2026-12-31" {
+		t.Fatalf("reduced grant --server: %+v", g)
+	}
+	var gs []grantOut
+	a.cliJSON(&gs, "reduced", "revoke", "--id", g.ID)
+	if len(gs) != 1 || !gs[0].Revoked {
+		t.Fatalf("reduced revoke --server: %+v", gs)
+	}
+	a.cliJSON(&gs, "reduced", "list", "--city", "Kortrijk")
+	if len(gs) != 1 || gs[0].ID != g.ID {
+		t.Fatalf("reduced list --server: %+v", gs)
+	}
+	var ps []permitJSON
+	a.cliJSON(&ps, "permits", "list")
+	if len(ps) != 0 {
+		t.Fatalf("permits list --server: %+v", ps)
+	}
+	if err := a.cliErr("permits", "show", "PNOSUCH"); !strings.Contains(err.Error(), "404") {
+		t.Fatalf("permits show unknown: %v", err)
+	}
+	var k httpapi.AdminKey
+	a.cliJSON(&k, "keys", "create", "--role", "admin", "--label", "noc")
+	var revoked []httpapi.AdminKey
+	a.cliJSON(&revoked, "keys", "revoke", "--id", k.ID)
+	if len(revoked) != 1 || !revoked[0].Revoked {
+		t.Fatalf("keys revoke --server: %+v", revoked)
+	}
+	var entries []httpapi.AuditEntry
+	a.cliJSON(&entries, "audit")
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.Action)
+	}
+	if strings.Join(actions, " ") != "reduced.grant reduced.revoke key.create key.revoke" {
+		t.Fatalf("audit: %q", actions)
 	}
 }

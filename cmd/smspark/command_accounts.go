@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/sessions"
 )
 
@@ -31,7 +32,7 @@ func newAccountsCommand() *cobra.Command {
 		if t.remote() {
 			a, err = remote(t.client())
 		} else {
-			a, err = localAccount(cmd.Context(), cfg, dataDir, f)
+			a, err = localAccount(cmd.Context(), cfg, dataDir, accountAction(cmd.Name()), f)
 		}
 		return a, cfg.Location, err
 	}
@@ -123,6 +124,21 @@ func newAccountsCommand() *cobra.Command {
 	_ = setPkg.MarkFlagRequired("package")
 	cmd.AddCommand(create, show, add, remove, setPkg)
 	return cmd
+}
+
+// accountAction is the audit action of an accounts command ("" for show).
+func accountAction(command string) string {
+	switch command {
+	case "create":
+		return audit.AccountCreate
+	case "add-number":
+		return audit.AccountAddNumber
+	case "remove-number":
+		return audit.AccountRemoveNumber
+	case "set-package":
+		return audit.AccountSetPackage
+	}
+	return ""
 }
 
 func printAccount(cmd *cobra.Command, a sessions.Account) {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestAccountsCLI(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	out, err := run(t, "accounts", "create", "--data", dir, "--package", "premium", "--number", "0475000001", "--number", "+32475000002")
 	if err != nil {
 		t.Fatal(err, out)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
+
 	"smspark/httpapi"
 )
 
@@ -40,7 +42,11 @@ directory as smspark.db.`,
 					return 0, err
 				}
 				defer db.Close()
-				return db.Backup(ctx, w)
+				n, err := db.Backup(ctx, w)
+				if err != nil {
+					return n, err
+				}
+				return n, recordLocal(ctx, db, audit.Backup, "", fmt.Sprintf("%d bytes to %s", n, file))
 			})
 			if err != nil {
 				return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"smspark/config"
-	"smspark/msisdn"
 	"smspark/smpp/smsc"
 )
 
@@ -36,8 +34,10 @@ over SMPP on loopback, and an interactive phone: type an SMS as a motorist and
 the reply arrives from 4411 or 4400 over SMPP. With stdin not a terminal it
 reads one SMS per line, so it can be scripted.
 
-Phone commands: /from NUMBER [OPERATOR] to text from another phone,
-/help, /quit.`,
+Phone commands: /from NUMBER [OPERATOR] to text from another phone (the
+number may be written with spaces: /from 0476 12 34 56 base), /help, /quit.
+Ctrl-C or Ctrl-D ends the demo: the engine unbinds, then the simulators
+close.`,
 		Example: `  smspark demo
   printf '1021 1ABC123\nI\nQ\n' | smspark demo --from +32475000001 --operator proximus`,
 		Args: cobra.NoArgs,
@@ -58,7 +58,12 @@ Phone commands: /from NUMBER [OPERATOR] to text from another phone,
 			if verbose {
 				level = zerolog.DebugLevel
 			}
-			log := newLogger(cmd.ErrOrStderr(), verbose).Level(level)
+			logs := &swapWriter{orig: cmd.ErrOrStderr()}
+			var lw io.Writer = logs
+			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				lw = zerolog.ConsoleWriter{Out: logs, TimeFormat: "15:04:05"}
+			}
+			log := zerolog.New(lw).Level(level).With().Timestamp().Logger()
 			d, err := startDemo(cmd.Context(), cfg, dataDir, httpAddr, log)
 			if err != nil {
 				return err
@@ -67,7 +72,7 @@ Phone commands: /from NUMBER [OPERATOR] to text from another phone,
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "smspark demo: engine bound over SMPP to %d simulated SMSCs (%s); HTTP on http://%s; admin on http://%s\n",
 				len(d.sims), strings.Join(slices.Sorted(maps.Keys(d.sims)), ", "), d.main.HTTP.Addr(), d.main.Admin.Addr())
-			p := &phone{sims: d.sims, out: out, wait: replyWait}
+			p := &phone{sims: d.sims, out: out, wait: replyWait, logs: logs}
 			if err := p.use(from, operator); err != nil {
 				return err
 			}
@@ -99,9 +104,11 @@ type demo struct {
 // startDemo starts a simulator per operator and the engine bound to them;
 // it returns once every simulator has a bind that can deliver MOs.
 func startDemo(parent context.Context, cfg *config.Config, dataDir, httpAddr string, log zerolog.Logger) (*demo, error) {
-	simCtx, simCancel := context.WithCancel(parent)
+	// The simulators outlive parent's cancellation (Ctrl-C): the engine
+	// stops first and unbinds from them, then stop closes them.
+	simCtx, simCancel := context.WithCancel(context.WithoutCancel(parent))
 	simsG, simCtx := errgroup.WithContext(simCtx)
-	ctx, cancel := context.WithCancel(simCtx)
+	ctx, cancel := context.WithCancel(parent)
 	g, gctx := errgroup.WithContext(ctx)
 	d := &demo{ctx: gctx, cancel: cancel, g: g, simsG: simsG, simsX: simCancel, sims: map[string]*smsc.Server{}}
 	fail := func(err error) (*demo, error) {
@@ -154,142 +161,4 @@ func (d *demo) stop() {
 	d.main.Close()
 	d.simsX()
 	_ = d.simsG.Wait()
-}
-
-// phone is the motorist's handset in the terminal.
-type phone struct {
-	sims     map[string]*smsc.Server
-	out      io.Writer
-	wait     time.Duration
-	number   string
-	operator string
-}
-
-func (p *phone) use(number, operator string) error {
-	n, err := msisdn.Belgium{}.Normalize(number)
-	if err != nil {
-		// A foreign phone may text too: the engine answers unsupported_number.
-		n = number
-	}
-	if _, ok := p.sims[operator]; !ok {
-		return fmt.Errorf("unknown operator %q (one of %s)", operator, strings.Join(slices.Sorted(maps.Keys(p.sims)), ", "))
-	}
-	p.number, p.operator = n, operator
-	return nil
-}
-
-func (p *phone) run(ctx context.Context, in io.Reader) error {
-	interactive := false
-	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		interactive = true
-	}
-	replies := make(chan smsc.MT, 64)
-	subctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for _, s := range p.sims {
-		sub := s.Subscribe(subctx, 256)
-		go func() {
-			for mt := range sub {
-				replies <- mt
-			}
-		}()
-	}
-	if interactive {
-		fmt.Fprintf(p.out, "Type an SMS to 4411, e.g. \"1021 1ABC123\" to park in Brussels (Louise), \"I\" for status, \"Q\" to stop.\n/help for more. Ctrl-D to quit.\n")
-	}
-	sc := bufio.NewScanner(in)
-	for {
-		if interactive {
-			fmt.Fprintf(p.out, "%s (%s) > ", p.number, p.operator)
-		}
-		if !sc.Scan() {
-			break
-		}
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.HasPrefix(line, "/") {
-			if stop := p.command(line); stop {
-				break
-			}
-			continue
-		}
-		if !interactive {
-			fmt.Fprintf(p.out, "%s → 4411: %s\n", p.number, line)
-		}
-		p.drain(replies)
-		d, err := p.sims[p.operator].DeliverMO(ctx, smsc.MO{From: p.number, To: "4411", Text: line})
-		if err != nil {
-			return fmt.Errorf("sending the SMS: %w", err)
-		}
-		if d.Status != smsc.StatusOK {
-			fmt.Fprintf(p.out, "  (the engine refused the SMS: %s; the SMSC would deliver it again)\n", d.Status)
-			continue
-		}
-		p.await(ctx, replies)
-	}
-	return sc.Err()
-}
-
-// await prints the replies to this phone until one arrives, or says none came.
-func (p *phone) await(ctx context.Context, replies <-chan smsc.MT) {
-	timer := time.NewTimer(p.wait)
-	defer timer.Stop()
-	for {
-		select {
-		case mt := <-replies:
-			p.print(mt)
-			if mt.To == p.number {
-				return
-			}
-		case <-timer.C:
-			fmt.Fprintf(p.out, "  (no reply within %s: confirmations are off after C1)\n", p.wait)
-			return
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-// drain prints MTs that arrived meanwhile (reminders, expiries).
-func (p *phone) drain(replies <-chan smsc.MT) {
-	for {
-		select {
-		case mt := <-replies:
-			p.print(mt)
-		default:
-			return
-		}
-	}
-}
-
-func (p *phone) print(mt smsc.MT) {
-	to := ""
-	if mt.To != p.number {
-		to = " (to " + mt.To + ")"
-	}
-	fmt.Fprintf(p.out, "%s → %s%s: %s\n", mt.From, "you", to, strings.ReplaceAll(mt.Text, "\n", "\n      "))
-}
-
-// command runs a phone command; it reports whether to quit.
-func (p *phone) command(line string) bool {
-	f := strings.Fields(line)
-	switch f[0] {
-	case "/quit", "/exit":
-		return true
-	case "/from":
-		if len(f) < 2 {
-			fmt.Fprintln(p.out, "usage: /from NUMBER [OPERATOR]")
-			return false
-		}
-		op := p.operator
-		if len(f) > 2 {
-			op = f[2]
-		}
-		if err := p.use(f[1], op); err != nil {
-			fmt.Fprintln(p.out, err)
-		}
-	default:
-		fmt.Fprintf(p.out, "SMS to 4411: <zone> <plate> (e.g. 1021 1ABC123), <zone>, Q, Q <plate>, I, C1, NL/FR/DE/EN, PASS.\nZones: 1021 1030 (Brussels), 8370 8371 (Blankenberge), 8500 (Kortrijk), 3000 (Leuven).\n/from NUMBER [OPERATOR] (operators: %s), /quit.\n",
-			strings.Join(slices.Sorted(maps.Keys(p.sims)), ", "))
-	}
-	return false
 }

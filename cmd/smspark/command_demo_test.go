@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"smspark/config"
+	"smspark/smpp/smsc"
 )
 
 // TestDemoScripted runs smspark demo with SMS on stdin: every reply comes
@@ -19,7 +20,7 @@ func TestDemoScripted(t *testing.T) {
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(io.Discard)
-	cmd.SetIn(strings.NewReader("1021 1ABC123\nI\nhello\nQ\n/from +32486000003 base\n8500 1XYZ999\n"))
+	cmd.SetIn(strings.NewReader("1021 1ABC123\nI\nhello\nQ\n/from 0486 00 00 03 base\n8500 1XYZ999\n"))
 	cmd.SetArgs([]string{"demo", "--from", "+32475000001", "--operator", "proximus"})
 	if err := cmd.ExecuteContext(t.Context()); err != nil {
 		t.Fatal(err, out.String())
@@ -35,6 +36,30 @@ func TestDemoScripted(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestPhoneFromArgs: /from takes a number written with spaces, and an
+// operator as its last word.
+func TestPhoneFromArgs(t *testing.T) {
+	p := &phone{sims: map[string]*smsc.Server{"base": nil, "proximus": nil}, operator: "proximus"}
+	tests := []struct {
+		line, number, operator string
+		ok                     bool
+	}{
+		{"/from 0476 12 34 56 base", "0476123456", "base", true},
+		{"/from 0476 12 34 56", "0476123456", "proximus", true},
+		{"/from +32476123456 BASE", "+32476123456", "base", true},
+		{"/from 0476123456 nosuch", "0476123456", "nosuch", true},
+		{"/from", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			n, op, ok := p.fromArgs(strings.Fields(tt.line)[1:])
+			if n != tt.number || op != tt.operator || ok != tt.ok {
+				t.Fatalf("fromArgs = %q %q %v, want %q %q %v", n, op, ok, tt.number, tt.operator, tt.ok)
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/httpapi"
 	"smspark/store"
 )
@@ -68,6 +69,9 @@ func newKeysCommand() *cobra.Command {
 			}
 			defer db.Close()
 			if err := db.PutAPIKey(cmd.Context(), rec); err != nil {
+				return err
+			}
+			if err := recordLocal(cmd.Context(), db, audit.KeyCreate, rec.ID, strings.TrimSpace("role "+rec.Role+" "+rec.City)); err != nil {
 				return err
 			}
 			k := httpapi.NewAdminKey(rec, cfg.Location)
@@ -135,6 +139,9 @@ func newKeysCommand() *cobra.Command {
 				defer db.Close()
 				rec, err := db.RevokeAPIKey(cmd.Context(), id)
 				if err != nil {
+					return err
+				}
+				if err := recordLocal(cmd.Context(), db, audit.KeyRevoke, rec.ID, "role "+rec.Role); err != nil {
 					return err
 				}
 				k = httpapi.NewAdminKey(rec, cfg.Location)

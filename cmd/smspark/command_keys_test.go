@@ -10,13 +10,13 @@ import (
 )
 
 func TestKeysRevoke(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	key, err := run(t, "keys", "create", "--data", dir, "--role", "warden", "--city", "Brussels")
 	if err != nil {
 		t.Fatal(err, key)
 	}
 	key = strings.TrimSpace(key)
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestKeysRevoke(t *testing.T) {
 	if out, err := run(t, "keys", "revoke", "--data", dir, "--id", rec.ID); err != nil {
 		t.Fatal(err, out)
 	}
-	db, err = store.Open(dir, store.Options{})
+	db, err = store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -11,7 +13,6 @@ import (
 
 	"smspark/parser"
 	"smspark/permits"
-	"smspark/store"
 )
 
 // permitJSON is a permit in the CLI's JSON: its status and plates as of
@@ -64,18 +65,14 @@ func newPermitsCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "permits",
-		Short: "Look up parking permits in the store",
+		Short: "Look up parking permits (--data: a stopped engine's store; --server: a running engine)",
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&dataDir, "data", "", "data directory holding the store")
-	pf.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	pf.StringVar(&atFlag, "at", "", "tell statuses and plates as of this time, RFC 3339 (default: now)")
-	pf.BoolVar(&asJSON, "json", false, "JSON for scripts")
-	_ = cmd.MarkPersistentFlagRequired("data")
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
+	cmd.PersistentFlags().StringVar(&atFlag, "at", "", "tell statuses and plates as of this time, RFC 3339 (default: now)")
 
-	// open returns the store, the time zone and the time statuses are told
-	// at.
-	open := func() (*store.DB, *time.Location, time.Time, error) {
+	// open returns the permits' source (the store of --data or the engine
+	// of --server), the time zone and the time statuses are told at.
+	open := func() (permitSource, *time.Location, time.Time, error) {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return nil, nil, time.Time{}, err
@@ -86,7 +83,10 @@ func newPermitsCommand() *cobra.Command {
 				return nil, nil, time.Time{}, fmt.Errorf("--at: %w", err)
 			}
 		}
-		db, err := store.Open(dataDir, store.Options{})
+		if t.remote() {
+			return remotePermits{t.client()}, cfg.Location, now, nil
+		}
+		db, err := t.localStore()
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}
@@ -165,6 +165,38 @@ func newPermitsCommand() *cobra.Command {
 	cmd.AddCommand(list, show)
 	return cmd
 }
+
+// permitSource is where permits are read: the store, or the admin
+// endpoint.
+type permitSource interface {
+	Permits(ctx context.Context) ([]permits.Permit, error)
+	PermitsOfPlate(ctx context.Context, plate string) ([]permits.Permit, error)
+	Permit(ctx context.Context, id string) (permits.Permit, error)
+	Close() error
+}
+
+// remotePermits reads permits from a running engine's admin endpoint.
+type remotePermits struct{ c *adminClient }
+
+func (r remotePermits) Permits(ctx context.Context) ([]permits.Permit, error) {
+	return r.PermitsOfPlate(ctx, "")
+}
+
+func (r remotePermits) PermitsOfPlate(ctx context.Context, plate string) ([]permits.Permit, error) {
+	var out struct {
+		Permits []permits.Permit `json:"permits"`
+	}
+	err := r.c.do(ctx, "GET", "/admin/permits?"+url.Values{"plate": {plate}}.Encode(), nil, &out)
+	return out.Permits, err
+}
+
+func (r remotePermits) Permit(ctx context.Context, id string) (permits.Permit, error) {
+	var p permits.Permit
+	err := r.c.do(ctx, "GET", "/admin/permits/"+pathEscape(id), nil, &p)
+	return p, err
+}
+
+func (remotePermits) Close() error { return nil }
 
 const permitLayout = "2006-01-02"
 

@@ -19,7 +19,7 @@ import (
 func permitsFixture(t *testing.T) (dir, leuven, brussels string) {
 	t.Helper()
 	dir = t.TempDir()
-	db, err := store.Open(dir, store.Options{NoSync: true})
+	db, err := store.Open(dir, store.Options{Create: true, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,45 +1,105 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"text/tabwriter"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/sessions"
+	"smspark/store"
 )
+
+// grantOut is a grant as the reduced commands print it in JSON: dates
+// inclusive, in the configuration's time zone.
+type grantOut struct {
+	ID        string `json:"id"`
+	City      string `json:"city"`
+	Number    string `json:"number,omitempty"`
+	Account   string `json:"account,omitempty"`
+	Percent   int    `json:"percent"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	GrantedBy string `json:"granted_by"`
+	Reason    string `json:"reason"`
+	Revoked   bool   `json:"revoked"`
+}
+
+func toGrantOut(g sessions.Grant, loc *time.Location) grantOut {
+	return grantOut{ID: g.ID, City: g.City, Number: g.Number, Account: g.Account, Percent: g.Percent,
+		From: g.From.In(loc).Format(time.DateOnly), To: g.To.In(loc).AddDate(0, 0, -1).Format(time.DateOnly),
+		GrantedBy: g.GrantedBy, Reason: g.Reason, Revoked: g.Revoked}
+}
+
+// grants is what the reduced commands ask of the engine: opened on the
+// stopped store of --data, or the running one of --server.
+type grants interface {
+	GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error)
+	RevokeGrant(ctx context.Context, id string) (sessions.Grant, error)
+	Grants(ctx context.Context, city string) ([]sessions.Grant, error)
+}
 
 func newReducedCommand() *cobra.Command {
 	var dataDir, configPath string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "reduced",
-		Short: "Reduced tariffs granted at a city's counter (social tariffs)",
+		Short: "Reduced tariffs granted at a city's counter (social tariffs; --data: a stopped engine's store; --server: a running engine)",
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", "", "data directory holding the store")
-	cmd.PersistentFlags().StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	_ = cmd.MarkPersistentFlagRequired("data")
+	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 
-	withEngine := func(cmd *cobra.Command, f func(*sessions.Engine, *time.Location) error) error {
+	// with runs f on the grants of --data or --server.
+	with := func(cmd *cobra.Command, f func(grants, *time.Location) error) error {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return err
 		}
+		if t.remote() {
+			return f(remoteGrants{t.client()}, cfg.Location)
+		}
 		eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("%w: an engine runs on %s: ask it with --server", err, dataDir)
+		}
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		return f(eng, cfg.Location)
+		return f(localGrants{eng, db}, cfg.Location)
 	}
+	output := func(cmd *cobra.Command, list []sessions.Grant, loc *time.Location) error {
+		out := make([]grantOut, 0, len(list))
+		for _, g := range list {
+			out = append(out, toGrantOut(g, loc))
+		}
+		if asJSON {
+			return writeJSON(cmd, out)
+		}
+		w := newTable(cmd)
+		fmt.Fprintln(w, "ID\tCITY\tWHO\tPERCENT\tFROM\tTO\tGRANTED BY\tREASON\tREVOKED")
+		for _, g := range out {
+			who := g.Account
+			if g.Number != "" {
+				who = g.Number
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d%%\t%s\t%s\t%s\t%s\t%v\n", g.ID, g.City, who, g.Percent, g.From, g.To, g.GrantedBy, g.Reason, g.Revoked)
+		}
+		return w.Flush()
+	}
+
 	var g struct{ city, number, account, from, to, by, reason, id string }
 	grant := &cobra.Command{
-		Use:     "grant --city CITY (--number N | --account ID) --from YYYY-MM-DD --to YYYY-MM-DD --by NAME --reason TEXT",
-		Short:   "Grant the city's reduced tariff to a number or an account for a period (dates inclusive)",
-		Example: `  smspark reduced grant --data DIR --city Kortrijk --number +32475000001 --from 2026-11-01 --to 2026-12-31 --by "counter / M. Claes" --reason "UiTPAS kansentarief"`,
-		Args:    cobra.NoArgs,
+		Use:   "grant --city CITY (--number N | --account ID) --from YYYY-MM-DD --to YYYY-MM-DD --by NAME --reason TEXT",
+		Short: "Grant the city's reduced tariff to a number or an account for a period (dates inclusive)",
+		Example: `  smspark reduced grant --data DIR --city Kortrijk --number +32475000001 --from 2026-11-01 --to 2026-12-31 --by "counter / M. Claes" --reason "UiTPAS kansentarief"
+  smspark reduced grant --server http://127.0.0.1:8081 --city Kortrijk --account A1B2C3 --from 2026-11-01 --to 2026-12-31 --by "counter" --reason "UiTPAS" --json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withEngine(cmd, func(e *sessions.Engine, loc *time.Location) error {
+			return with(cmd, func(gs grants, loc *time.Location) error {
 				from, err := time.ParseInLocation(time.DateOnly, g.from, loc)
 				if err != nil {
 					return fmt.Errorf("--from: %w", err)
@@ -48,10 +108,13 @@ func newReducedCommand() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("--to: %w", err)
 				}
-				gr, err := e.GrantReduced(cmd.Context(), sessions.Grant{City: g.city, Number: g.number, Account: g.account,
+				gr, err := gs.GrantReduced(cmd.Context(), sessions.Grant{City: g.city, Number: g.number, Account: g.account,
 					From: from, To: to.AddDate(0, 0, 1), GrantedBy: g.by, Reason: g.reason})
 				if err != nil {
 					return err
+				}
+				if asJSON {
+					return writeJSON(cmd, toGrantOut(gr, loc))
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d%% of the rate in %s from %s to %s\n", gr.ID, gr.Percent, gr.City, g.from, g.to)
 				return nil
@@ -75,18 +138,12 @@ func newReducedCommand() *cobra.Command {
 		Short: "List the grants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withEngine(cmd, func(e *sessions.Engine, loc *time.Location) error {
-				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-				fmt.Fprintln(w, "ID\tCITY\tWHO\tPERCENT\tFROM\tTO\tGRANTED BY\tREASON\tREVOKED")
-				for _, gr := range e.Grants(city) {
-					who := gr.Account
-					if gr.Number != "" {
-						who = gr.Number
-					}
-					fmt.Fprintf(w, "%s\t%s\t%s\t%d%%\t%s\t%s\t%s\t%s\t%v\n", gr.ID, gr.City, who, gr.Percent,
-						gr.From.In(loc).Format(time.DateOnly), gr.To.In(loc).AddDate(0, 0, -1).Format(time.DateOnly), gr.GrantedBy, gr.Reason, gr.Revoked)
+			return with(cmd, func(gs grants, loc *time.Location) error {
+				list, err := gs.Grants(cmd.Context(), city)
+				if err != nil {
+					return err
 				}
-				return w.Flush()
+				return output(cmd, list, loc)
 			})
 		},
 	}
@@ -96,9 +153,12 @@ func newReducedCommand() *cobra.Command {
 		Short: "End a grant now",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withEngine(cmd, func(e *sessions.Engine, _ *time.Location) error {
-				_, err := e.RevokeGrant(cmd.Context(), g.id)
-				return err
+			return with(cmd, func(gs grants, loc *time.Location) error {
+				gr, err := gs.RevokeGrant(cmd.Context(), g.id)
+				if err != nil {
+					return err
+				}
+				return output(cmd, []sessions.Grant{gr}, loc)
 			})
 		},
 	}
@@ -106,4 +166,56 @@ func newReducedCommand() *cobra.Command {
 	_ = revoke.MarkFlagRequired("id")
 	cmd.AddCommand(grant, list, revoke)
 	return cmd
+}
+
+// localGrants are the grants of an engine opened on a stopped store; the
+// changes are recorded in the audit trail as local.
+type localGrants struct {
+	e  *sessions.Engine
+	db *store.DB
+}
+
+func (l localGrants) GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error) {
+	gr, err := l.e.GrantReduced(ctx, g)
+	if err != nil {
+		return gr, err
+	}
+	return gr, recordLocal(ctx, l.db, audit.ReducedGrant, gr.ID, fmt.Sprintf("%s, %s to %s, by %s: %s", gr.City,
+		gr.From.Format(time.DateOnly), gr.To.AddDate(0, 0, -1).Format(time.DateOnly), gr.GrantedBy, gr.Reason))
+}
+
+func (l localGrants) RevokeGrant(ctx context.Context, id string) (sessions.Grant, error) {
+	gr, err := l.e.RevokeGrant(ctx, id)
+	if err != nil {
+		return gr, err
+	}
+	return gr, recordLocal(ctx, l.db, audit.ReducedRevoke, gr.ID, gr.City)
+}
+
+func (l localGrants) Grants(_ context.Context, city string) ([]sessions.Grant, error) {
+	return l.e.Grants(city), nil
+}
+
+// remoteGrants are the grants of a running engine, through its admin
+// endpoint.
+type remoteGrants struct{ c *adminClient }
+
+func (r remoteGrants) GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error) {
+	var out sessions.Grant
+	err := r.c.do(ctx, "POST", "/admin/reduced-tariffs", g, &out)
+	return out, err
+}
+
+func (r remoteGrants) RevokeGrant(ctx context.Context, id string) (sessions.Grant, error) {
+	var out sessions.Grant
+	err := r.c.do(ctx, "POST", "/admin/reduced-tariffs/"+pathEscape(id)+"/revoke", nil, &out)
+	return out, err
+}
+
+func (r remoteGrants) Grants(ctx context.Context, city string) ([]sessions.Grant, error) {
+	var out struct {
+		Grants []sessions.Grant `json:"grants"`
+	}
+	err := r.c.do(ctx, "GET", "/admin/reduced-tariffs?"+url.Values{"city": {city}}.Encode(), nil, &out)
+	return out.Grants, err
 }

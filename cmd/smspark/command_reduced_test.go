@@ -12,7 +12,7 @@ import (
 // at the counter pays 25 % of the normal cost, and its statement says so;
 // the notifications log lists the SMS it got.
 func TestReducedTariffStatement(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	out, err := run(t, "accounts", "create", "--data", dir, "--package", "premium", "--number", "+32475000001")
 	if err != nil {
 		t.Fatal(err, out)

@@ -94,7 +94,7 @@ func (f *scaleFill) run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(f.dataDir, store.Options{NoSync: true})
+	db, err := store.Open(f.dataDir, store.Options{Create: true, NoSync: true})
 	if err != nil {
 		return err
 	}
@@ -407,6 +407,9 @@ func (l *loadTimer) Load(ctx context.Context) (sessions.State, error) {
 }
 
 func scaleMeasure(ctx context.Context, out io.Writer, cfg *config.Config, dataDir, cpuProfile, memProfile string) error {
+	if err := store.Exists(dataDir); err != nil {
+		return err
+	}
 	path := filepath.Join(dataDir, store.FileName)
 	fi, err := os.Stat(path)
 	if err != nil {

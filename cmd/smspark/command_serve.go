@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/store"
 )
 
@@ -25,13 +26,14 @@ after making it durable, sends the replies through the durable outbox, ends
 sessions at their maximum duration, and serves /healthz, /readyz and
 /metrics. Flags override the configuration file. With no SMSC configured it
 still runs and says so. SIGINT or SIGTERM drain the windows and unbind (a
-second one exits at once); SIGHUP reloads the tariffs and zones of the
-configuration file without dropping a bind. A second engine on the same data
+second one exits at once); SIGHUP reloads the configuration file: its
+tariffs, zones and operators at once, and only the SMSCs added, removed or
+changed are re-bound (smspark config reload tells what each section did). A second engine on the same data
 directory is refused.
 
 --admin is the admin endpoint that the admin commands' --server mode talks
 to (status, sessions, accounts, vouchers, statements, keys, backup, config
-reload): a separate listener, loopback by default. On a loopback address it
+reload, smsc, audit, permits, messages, reduced): a separate listener, loopback by default. On a loopback address it
 needs no key; on any other every request needs an admin API key (smspark
 keys create --role admin). --admin "" turns it off. When the default address
 is taken the engine logs it and runs without the endpoint; an --admin given
@@ -68,9 +70,8 @@ must be listened on.`,
 					case <-ctx.Done():
 						return
 					case <-hup:
-						if err := m.Reload(); err != nil {
-							m.Logger.Error().Err(err).Msg("configuration not reloaded; the previous one stays in force")
-						}
+						_, _ = m.Reload(ctx, audit.Local, audit.ViaSignal) // logged and audited
+
 					}
 				}
 			}()

@@ -16,7 +16,7 @@ func newSimCommand() *cobra.Command {
 		listen, systemID, password, operator, fault string
 		receiptDelay                                time.Duration
 		load                                        smsc.LoadOptions
-		loadOn, verbose                             bool
+		loadOn, verbose, asJSON                     bool
 		wait                                        time.Duration
 	)
 	cmd := &cobra.Command{
@@ -55,7 +55,11 @@ reply), and it prints throughput and MO→MT latency percentiles.`,
 			defer cancel()
 			done := make(chan error, 1)
 			go func() { done <- s.Run(ctx) }()
-			fmt.Fprintf(cmd.OutOrStdout(), "SMSC simulator (%s) listening on %s\n", operator, s.Addr())
+			say := cmd.OutOrStdout() // with --json, stdout is the report alone
+			if asJSON {
+				say = cmd.ErrOrStderr()
+			}
+			fmt.Fprintf(say, "SMSC simulator (%s) listening on %s\n", operator, s.Addr())
 			if !loadOn {
 				return <-done
 			}
@@ -67,12 +71,18 @@ reply), and it prints throughput and MO→MT latency percentiles.`,
 				<-done
 				return fmt.Errorf("no engine bound within %s: %w", wait, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "engine bound; load: %d phones, rate %s, duration %s\n",
+			fmt.Fprintf(say, "engine bound; load: %d phones, rate %s, duration %s\n",
 				load.Phones, rateText(load.Rate), load.Duration)
 			rep, lerr := smsc.Load(ctx, s, load)
 			cancel()
 			if err := <-done; err != nil && lerr == nil {
 				lerr = err
+			}
+			if asJSON {
+				if err := writeJSON(cmd, loadJSON(rep)); err != nil {
+					return err
+				}
+				return lerr
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), rep.String())
 			return lerr
@@ -93,7 +103,17 @@ reply), and it prints throughput and MO→MT latency percentiles.`,
 	f.Int64Var(&load.Seed, "seed", 1, "seed of phone numbers, plates and texts (load)")
 	f.DurationVar(&wait, "wait", 30*time.Second, "how long to wait for the engine to bind (load)")
 	f.BoolVar(&verbose, "verbose", false, "debug logs")
+	f.BoolVar(&asJSON, "json", false, "the load report in JSON for scripts (--load)")
 	return cmd
+}
+
+// loadJSON is a load report for scripts: durations in milliseconds.
+func loadJSON(r smsc.LoadReport) map[string]any {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return map[string]any{"phones": r.Phones, "mos": r.MOs, "acked": r.Acked, "refused": r.Refused,
+		"retries": r.Retries, "mts": r.MTs, "replies": r.Replies, "duration_ms": ms(r.Duration),
+		"throughput_per_second": r.Throughput, "p50_ms": ms(r.P50), "p90_ms": ms(r.P90), "p99_ms": ms(r.P99),
+		"max_ms": ms(r.Max), "errors": r.Errors, "error_samples": r.ErrorSamples}
 }
 
 func faultNames() string {

@@ -54,7 +54,7 @@ func sms(t *testing.T, dir, at, from, operator, text string) dryRun {
 }
 
 func TestSMSIssueExample(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	r := sms(t, dir, "2026-11-23T10:00:00+01:00", "+32475000001", "proximus", "8500 1ABC123")
 	if r.Outcome != "started" || *r.Source != "4411" || r.To != "+32475000001" {
 		t.Fatalf("start: %+v", r)
@@ -65,7 +65,7 @@ func TestSMSIssueExample(t *testing.T) {
 	}
 }
 
-// TestSMSWorkedExamples runs SPEC §12's examples through the CLI, for a
+// TestSMSWorkedExamples runs docs/tariffs.md's examples through the CLI, for a
 // number whose free first session is spent and for a new one.
 func TestSMSWorkedExamples(t *testing.T) {
 	tests := []struct {
@@ -82,7 +82,7 @@ func TestSMSWorkedExamples(t *testing.T) {
 	for _, tt := range tests {
 		for _, spent := range []bool{true, false} {
 			t.Run(tt.name+map[bool]string{true: "/spent", false: "/first use"}[spent], func(t *testing.T) {
-				dir := t.TempDir()
+				dir := storeDir(t)
 				from := "+32475000001"
 				if spent {
 					sms(t, dir, "2026-11-01T10:00:00+01:00", from, "proximus", "1030 9ZZZ999")
@@ -130,7 +130,7 @@ func TestSMSWorkedExamples(t *testing.T) {
 // TestSMSOutcomes produces, through the CLI on one store, every outcome
 // code that needs neither vouchers, day tickets, permits nor SMPP.
 func TestSMSOutcomes(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	const (
 		a = "+32475000001"
 		b = "+32475000002"
@@ -198,7 +198,7 @@ func TestSMSOutcomes(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(small), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	dir2 := t.TempDir()
+	dir2 := storeDir(t)
 	for _, s := range []struct{ at, text, want string }{
 		{"2026-11-01T10:00:00+01:00", "1021 1ABC123", "started"}, // free first use, Sunday
 		{"2026-11-01T10:01:00+01:00", "Q", "stopped"},
@@ -227,7 +227,7 @@ func TestSMSOutcomes(t *testing.T) {
 }
 
 func TestSMSBadInput(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	for _, text := range []string{strings.Repeat("A", 2000), "🚗🅿️ 1021", "\x00\x00", "", "1021 \xff\xfe"} {
 		r := sms(t, dir, "2026-11-23T10:00:00+01:00", "+32475000001", "proximus", text)
 		if r.Source == nil || *r.Source != "4400" {
@@ -282,7 +282,7 @@ func TestSMSBadConfigNamesTheLine(t *testing.T) {
 
 // TestSMSDayTicket: the D suffix through the dry run.
 func TestSMSDayTicket(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	sms(t, dir, "2026-11-01T10:00:00+01:00", "+32475000001", "proximus", "1021 9ZZZ999") // the free first use
 	sms(t, dir, "2026-11-01T10:01:00+01:00", "+32475000001", "proximus", "Q")
 	out, err := run(t, "sms", "--data", dir, "--at", "2026-11-23T10:00:00+01:00", "--from", "+32475000001", "1021 1ABC123 D", "--json")

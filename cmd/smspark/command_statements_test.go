@@ -12,7 +12,7 @@ import (
 )
 
 func TestStatementsGenerate(t *testing.T) {
-	dir := t.TempDir()
+	dir := storeDir(t)
 	out, err := run(t, "accounts", "create", "--data", dir, "--package", "premium", "--number", "+32475000001", "--number", "+32475000002")
 	if err != nil {
 		t.Fatal(err, out)

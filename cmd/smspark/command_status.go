@@ -132,6 +132,14 @@ func outputStatus(cmd *cobra.Command, st httpapi.AdminStatus, asJSON bool, loc *
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		for _, b := range st.Binds {
+			switch {
+			case b.ConfigError:
+				fmt.Fprintf(out, "%s %s: CONFIGURATION ERROR: %s (fix the SMSC's settings; retried every refused_retry)\n", b.SMSC, b.Kind, b.LastError)
+			case b.LastError != "" && b.State != "up":
+				fmt.Fprintf(out, "%s %s: last error: %s\n", b.SMSC, b.Kind, b.LastError)
+			}
+		}
 		fmt.Fprintln(out)
 	}
 

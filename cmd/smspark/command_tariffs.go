@@ -13,7 +13,9 @@ func newTariffsCommand() *cobra.Command {
 		Short: "Check the configured tariffs and quote a parking interval",
 	}
 	var configPath string
+	var asJSON bool
 	cmd.PersistentFlags().StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
+	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "JSON for scripts")
 
 	validate := &cobra.Command{
 		Use:   "validate",
@@ -32,6 +34,10 @@ func newTariffsCommand() *cobra.Command {
 			if name == "" {
 				name = "embedded reference data"
 			}
+			if asJSON {
+				return writeJSON(cmd, map[string]any{"file": name, "ok": true, "cities": len(cfg.Cities),
+					"zones": zones, "operators": len(cfg.Operators), "smscs": len(cfg.SMSCs)})
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: %d cities, %d zones, %d operators\n",
 				name, len(cfg.Cities), zones, len(cfg.Operators))
 			return nil
@@ -41,8 +47,8 @@ func newTariffsCommand() *cobra.Command {
 	var zone, from, to string
 	quote := &cobra.Command{
 		Use:     "quote --zone CODE --from RFC3339 --to RFC3339",
-		Short:   "Print the cost in cents of parking in a zone over an interval",
-		Example: "  smspark tariffs quote --zone 1021 --from 2026-11-23T10:00:00+01:00 --to 2026-11-23T11:08:00+01:00",
+		Short:   "Print the cost in cents of parking in a zone over an interval (--json: with the zone and the interval)",
+		Example: "  smspark tariffs quote --zone 1021 --from 2026-11-23T10:00:00+01:00 --to 2026-11-23T11:08:00+01:00\n  smspark tariffs quote --zone 1021 --from 2026-11-23T10:00:00+01:00 --to 2026-11-23T11:08:00+01:00 --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(configPath)
@@ -64,7 +70,13 @@ func newTariffsCommand() *cobra.Command {
 			if end.Before(start) {
 				return fmt.Errorf("--to is before --from")
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), z.Tariff.Cost(start, end))
+			cost := z.Tariff.Cost(start, end)
+			if asJSON {
+				return writeJSON(cmd, map[string]any{"zone": z.Code, "zone_name": z.Name, "city": z.City,
+					"from": start.In(cfg.Location).Format(time.RFC3339), "to": end.In(cfg.Location).Format(time.RFC3339),
+					"minutes": int(end.Sub(start) / time.Minute), "cost_cents": cost})
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), cost)
 			return nil
 		},
 	}

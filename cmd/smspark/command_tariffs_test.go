@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -43,5 +44,34 @@ func TestTariffsValidate(t *testing.T) {
 	out, err = run(t, "tariffs", "validate", "--config", "../../config/testdata/conf.good.yml")
 	if err != nil || !strings.Contains(out, "ok") {
 		t.Fatalf("validate conf.good.yml = %q, %v", out, err)
+	}
+}
+
+// TestTariffsQuoteJSON: the README's example of tariffs quote --json.
+func TestTariffsQuoteJSON(t *testing.T) {
+	out, err := run(t, "tariffs", "quote", "--zone", "1021", "--from", "2026-11-23T10:00:00+01:00", "--to", "2026-11-23T11:08:00+01:00", "--json")
+	want := `{
+  "city": "Brussels",
+  "cost_cents": 283,
+  "from": "2026-11-23T10:00:00+01:00",
+  "minutes": 68,
+  "to": "2026-11-23T11:08:00+01:00",
+  "zone": "1021",
+  "zone_name": "Louise"
+}
+`
+	if err != nil || out != want {
+		t.Fatalf("quote --json: %v\n%s", err, out)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), strings.ReplaceAll(strings.TrimSpace(want), "\n", "\n    ")) {
+		t.Error("the README's example of tariffs quote --json is not what it prints")
+	}
+	out, err = run(t, "tariffs", "validate", "--json")
+	if err != nil || !strings.Contains(out, `"zones": 6`) {
+		t.Fatalf("validate --json: %v\n%s", err, out)
 	}
 }

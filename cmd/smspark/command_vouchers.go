@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/audit"
 	"smspark/billing"
 	"smspark/config"
 	"smspark/httpapi"
@@ -39,7 +40,7 @@ func newVouchersCommand() *cobra.Command {
 		if t.remote() {
 			out, err = remote(cmd.Context(), t.client())
 		} else {
-			out, err = withVoucherService(cmd.Context(), cfg, t, func(svc *vouchers.Service) (httpapi.AdminVoucherLookup, error) {
+			out, err = withVoucherService(cmd.Context(), cfg, t, voucherAction(cmd.Name()), func(svc *vouchers.Service) (httpapi.AdminVoucherLookup, error) {
 				return local(cmd.Context(), svc, time.Now(), cfg.Location)
 			})
 		}
@@ -54,7 +55,7 @@ func newVouchersCommand() *cobra.Command {
 		Use:   "issue --city CITY --type PREFIX --citizen NAME --street STREET --number NO --quantity N",
 		Short: "Order vouchers in the back office; free bundles issue them at once, else the order awaits payment",
 		Example: `  smspark vouchers issue --server http://127.0.0.1:8081 --city Blankenberge --type BLA \
-      --citizen "An Peeters" --street Kerkstraat --number 12 --quantity 10`,
+      --citizen "An Peeters" --street Kerkstraat --number 12 --postcode 8370 --quantity 10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req.Channel = vouchers.ChannelBackoffice
@@ -69,7 +70,7 @@ func newVouchersCommand() *cobra.Command {
 				var out httpapi.AdminVoucherLookup
 				err := c.do(ctx, "POST", "/admin/vouchers/orders", map[string]any{"city": req.City, "type": req.Type,
 					"citizen": req.Citizen, "street": req.Address.Street, "number": req.Address.Number,
-					"zone": req.Address.Zone, "quantity": req.Quantity, "language": req.Language}, &out)
+					"zone": req.Address.Zone, "postcode": req.Address.Postcode, "town": req.Address.Town, "quantity": req.Quantity, "language": req.Language}, &out)
 				return out, err
 			})
 		},
@@ -81,8 +82,10 @@ func newVouchersCommand() *cobra.Command {
 	f.StringVar(&req.Address.Street, "street", "", "the citizen's street")
 	f.StringVar(&req.Address.Number, "number", "", "the house number")
 	f.StringVar(&req.Address.Zone, "zone", "", "the address's zone, when the city's list of streets does not know it")
+	f.StringVar(&req.Address.Postcode, "postcode", "", "the address's postcode, for the letter")
+	f.StringVar(&req.Address.Town, "town", "", "the address's town, for the letter (default: the city)")
 	f.IntVar(&req.Quantity, "quantity", 0, "how many vouchers (a multiple of the bundle size)")
-	f.StringVar(&req.Language, "lang", "nl", "the citizen's language (nl, fr, de, en), for the letter")
+	f.StringVar(&req.Language, "lang", "", "the citizen's language (nl, fr, de, en), for the letter (default: the city's)")
 	for _, n := range []string{"city", "type", "citizen", "street", "number", "quantity"} {
 		_ = issue.MarkFlagRequired(n)
 	}
@@ -128,7 +131,8 @@ func newVouchersCommand() *cobra.Command {
 // withVoucherService runs f on a voucher service over the stopped store of
 // --data. Payments start on the built-in test provider, whose page is the
 // engine's HTTP address.
-func withVoucherService(ctx context.Context, cfg *config.Config, t *target, f func(*vouchers.Service) (httpapi.AdminVoucherLookup, error)) (httpapi.AdminVoucherLookup, error) {
+// It records action (none: "") in the audit trail.
+func withVoucherService(ctx context.Context, cfg *config.Config, t *target, action string, f func(*vouchers.Service) (httpapi.AdminVoucherLookup, error)) (httpapi.AdminVoucherLookup, error) {
 	db, err := t.localStore()
 	if err != nil {
 		return httpapi.AdminVoucherLookup{}, err
@@ -138,7 +142,23 @@ func withVoucherService(ctx context.Context, cfg *config.Config, t *target, f fu
 	if err != nil {
 		return httpapi.AdminVoucherLookup{}, err
 	}
-	return f(svc)
+	out, err := f(svc)
+	if err != nil || action == "" {
+		return out, err
+	}
+	o := out.Order
+	return out, recordLocal(ctx, db, action, o.ID, fmt.Sprintf("%d × %s, %s, %s", o.Quantity, o.Type, o.City, o.Status))
+}
+
+// voucherAction is the audit action of a vouchers command ("" for show).
+func voucherAction(command string) string {
+	switch command {
+	case "issue":
+		return audit.VoucherIssue
+	case "cancel":
+		return audit.VoucherCancel
+	}
+	return ""
 }
 
 func newVoucherService(cfg *config.Config, db *store.DB) (*vouchers.Service, error) {

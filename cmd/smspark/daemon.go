@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -66,8 +68,9 @@ type Main struct {
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
-	mos *prometheus.CounterVec
-	cfg atomic.Pointer[config.Config] // in force; Reload replaces it
+	mos      *prometheus.CounterVec
+	cfg      atomic.Pointer[config.Config] // in force; Reload replaces it
+	reloadMu sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
 }
 
 // submitter lets the sender exist before the client it submits through.
@@ -87,14 +90,19 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	thisBuild().register(m.Registry)
 	m.mos = promauto.With(m.Registry).NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_mo_total",
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
 	}, []string{"operator", "outcome"})
 
-	db, err := store.Open(m.DataDir, store.Options{})
+	// The engine alone makes a new store, where no file exists.
+	db, err := store.Open(m.DataDir, store.Options{Create: true})
 	if err != nil {
 		return err
+	}
+	if db.Created() {
+		m.Logger.Info().Str("path", db.Path()).Msg("created a new, empty store")
 	}
 	m.DB = db
 	sub := &submitter{}
@@ -122,6 +130,7 @@ func (m *Main) Open(ctx context.Context) error {
 			SMSCs:      smscs(m.Config.SMSCs),
 			Handler:    &gateway{m: m},
 			Parts:      partStore{db},
+			Acks:       ackLedger{db},
 			Logger:     m.Logger.With().Str("component", "smpp").Logger(),
 			Registerer: m.Registry,
 			Clock:      m.Clock.Now,
@@ -134,7 +143,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		sub.client = m.Client
 	}
-	secret, err := payments.LoadSecret(m.DataDir)
+	secret, err := m.paymentSecret()
 	if err != nil {
 		return m.fail(err)
 	}
@@ -146,10 +155,10 @@ func (m *Main) Open(ctx context.Context) error {
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
-		Clock: m.Clock.Now, Location: m.Config.Location,
+		Clock: m.Clock.Now, Location: m.Config.Location, Limits: httpLimits(m.Config.HTTP),
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
-			httpapi.DayCardRoutes(m.DayCards, secret, db), m.webRoutes()}})
+			httpapi.DayCardRoutes(m.DayCards, secret, db), m.webRoutes()}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
@@ -159,6 +168,19 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(fmt.Errorf("admin: %w", err))
 	}
 	return nil
+}
+
+// paymentSecret is the configured payment_secret, else the data
+// directory's payment.secret (made the first time).
+func (m *Main) paymentSecret() ([]byte, error) {
+	if m.Config.PaymentSecret == "" {
+		return payments.LoadSecret(m.DataDir)
+	}
+	s, err := payments.ParseSecret(m.Config.PaymentSecret.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("config: payment_secret: %w", err)
+	}
+	return s, nil
 }
 
 func (m *Main) fail(err error) error {
@@ -222,18 +244,44 @@ type gateway struct{ m *Main }
 
 func (g *gateway) HandleMO(ctx context.Context, mo smpp.MO) error {
 	r, err := g.m.Engine.Handle(ctx, sessions.MO{From: mo.From, Operator: mo.Operator, Text: mo.Text,
-		Received: mo.Received, SMSCTime: mo.SMSCTime, Key: mo.Key})
+		Received: mo.Received, SMSCTime: mo.SMSCTime, Key: mo.Key, SMSC: mo.SMSC, NotText: mo.NotText,
+		AckPending: mo.AckPending})
 	if err != nil {
 		g.m.mos.WithLabelValues(mo.Operator, "store_error").Inc()
 		g.m.Logger.Error().Err(err).Str("smsc", mo.SMSC).Str("from", sessions.MaskNumber(mo.From)).Msg("MO not stored: the SMSC will deliver it again")
 		return err
 	}
-	outcome := string(r.Outcome)
 	if r.Duplicate {
-		outcome = "duplicate"
+		g.m.mos.WithLabelValues(mo.Operator, "duplicate").Inc()
+		return smpp.ErrDuplicate
 	}
-	g.m.mos.WithLabelValues(mo.Operator, outcome).Inc()
+	g.m.mos.WithLabelValues(mo.Operator, string(r.Outcome)).Inc()
 	return nil
+}
+
+// ackLedger keeps smpp's unacked MOs as the journal entries the engine
+// wrote with AckPending.
+type ackLedger struct{ db *store.DB }
+
+func (a ackLedger) Unacked(ctx context.Context, since time.Time) ([]smpp.UnackedMO, error) {
+	js, err := a.db.UnackedMOs(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]smpp.UnackedMO, 0, len(js))
+	for _, j := range js {
+		out = append(out, smpp.UnackedMO{Key: j.Key, SMSC: j.SMSC, From: j.Sender, Text: j.Text,
+			Received: j.Received, SMSCTime: j.SMSCTime})
+	}
+	return out, nil
+}
+
+func (a ackLedger) Confirm(ctx context.Context, mos []smpp.UnackedMO) error {
+	js := make([]sessions.JournalEntry, 0, len(mos))
+	for _, m := range mos {
+		js = append(js, sessions.JournalEntry{Key: m.Key, Received: m.Received})
+	}
+	return a.db.ConfirmAcks(ctx, js)
 }
 
 func (g *gateway) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
@@ -293,7 +341,8 @@ func smscs(in []config.SMSC) []smpp.SMSC {
 		out = append(out, smpp.SMSC{Name: s.Name, Operator: s.Operator, Address: s.Address,
 			SystemID: s.SystemID, Password: s.Password.Reveal(), SystemType: s.SystemType, BindMode: mode,
 			TLS: tc, Window: s.Window, MaxSubmitsPerSecond: s.MaxSubmitsPerSecond, EnquireLink: s.EnquireLink,
-			ReconnectMin: s.ReconnectMin, ReconnectMax: s.ReconnectMax})
+			ReconnectMin: s.ReconnectMin, ReconnectMax: s.ReconnectMax,
+			InterfaceVersion: s.InterfaceVersion, RedeliveryWindow: s.RedeliveryWindow, RefusedRetry: s.RefusedRetry})
 	}
 	return out
 }

@@ -170,7 +170,7 @@ func (e *e2e) sms(at, from, text string) smsc.MT {
 
 var bindModes = []string{config.BindTransceiver, config.BindTransmitterReceiver}
 
-// TestE2EWorkedExamples sends SPEC §12's worked examples by SMS over SMPP,
+// TestE2EWorkedExamples sends docs/tariffs.md's worked examples by SMS over SMPP,
 // in both bind modes.
 func TestE2EWorkedExamples(t *testing.T) {
 	for _, mode := range bindModes {

@@ -100,7 +100,7 @@ func pdfText(t *testing.T, raw []byte) string {
 	return b.String()
 }
 
-// TestJourneyBlankenberge: SPEC §6 from the portal to the warden.
+// TestJourneyBlankenberge: docs/vouchers.md from the portal to the warden.
 func TestJourneyBlankenberge(t *testing.T) {
 	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
 	portal, warden := e.key("portal", "Blankenberge"), e.key("warden", "Blankenberge")

@@ -107,4 +107,9 @@ func TestServeLifecycle(t *testing.T) {
 	if err := serve.Wait(); err != nil {
 		t.Fatalf("serve after SIGTERM: %v\n%s", err, logs.String())
 	}
+	// Both reloads, refused and applied, are in the audit trail.
+	trail, err := run(t, "audit", "--data", data)
+	if err != nil || strings.Count(trail, "local  signal  config.reload") != 2 || !strings.Contains(trail, "refused: ") {
+		t.Fatalf("audit after SIGHUPs: %v\n%s", err, trail)
+	}
 }

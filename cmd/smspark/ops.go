@@ -69,24 +69,6 @@ func (m *Main) config() *config.Config { return m.cfg.Load() }
 // zone looks a zone up in the configuration in force.
 func (m *Main) zone(code string) (tariffs.Zone, bool) { return m.config().Zone(code) }
 
-// Reload reads the configuration file again and applies its tariffs,
-// zones and operators without a restart and without touching the binds.
-// The SMSC list, listen addresses and data directory need a restart.
-func (m *Main) Reload() error {
-	cfg, err := loadConfig(m.ConfigPath)
-	if err != nil {
-		return err
-	}
-	ops := engineOptions(cfg, m.DB, m.Clock).Operators
-	if err := m.Engine.Reconfigure(cfg.Cities, ops); err != nil {
-		return err
-	}
-	cfg.SMSCs = m.config().SMSCs
-	m.cfg.Store(cfg)
-	m.Logger.Info().Str("config", m.ConfigPath).Msg("configuration reloaded")
-	return nil
-}
-
 // retain removes, once a day, ended sessions, MO journal entries and sent
 // messages older than RetentionMonths (their statements long closed), and
 // idempotency records and payment nonces older than a day.

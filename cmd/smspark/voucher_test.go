@@ -25,7 +25,7 @@ func (freePayments) Start(context.Context, vouchers.Order) (vouchers.Payment, er
 func issueVouchers(t *testing.T, dir string, at time.Time) []string {
 	t.Helper()
 	cfg := config.Default()
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestVoucherActivationBySMS(t *testing.T) {
 	if r := sms(t, dir, "2026-12-01T10:00:00+01:00", from, "proximus", codes[2]); r.Outcome != "voucher_started" || r.Sessions[0].Plate != "1ABC123" {
 		t.Fatalf("code alone: %+v", r)
 	}
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.Open(dir, store.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,4 +160,3 @@ func TestWebRefusesForgedForms(t *testing.T) {
 }
 
 func uintString(n uint64) string { return strconv.FormatUint(n, 10) }
-
