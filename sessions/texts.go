@@ -603,3 +603,7 @@ func english() lexicon {
 		tooManyRequests:      "Too many PASS requests. Please try again in an hour.",
 	}
 }
+
+// Money writes cents as the replies in lang write an amount ("€ 1,50",
+// "1,50 €", "€1.50"); anything unknown is Dutch.
+func Money(lang string, cents int64) string { return lexiconFor(lang).money(cents) }

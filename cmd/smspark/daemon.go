@@ -198,7 +198,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Clock: m.Clock.Now, Location: m.Config.Location, Limits: httpLimits(m.Config.HTTP),
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
-			httpapi.DayCardRoutes(m.DayCards, secret, db)}, Audit: db})
+			httpapi.DayCardRoutes(m.DayCards, secret, db), m.webRoutes()}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
