@@ -135,7 +135,12 @@ func (p *page) open(path string) {
 // submit clicks a form's button and waits for the next page.
 func (p *page) submit(button string) {
 	p.t.Helper()
-	p.run("submit "+button, chromedp.Click(button, chromedp.ByQuery), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	// RunResponse waits for the page the click loads: an h1 alone could
+	// still be the old page's, whose context the navigation then destroys.
+	if _, err := chromedp.RunResponse(p.ctx, chromedp.Click(button, chromedp.ByQuery)); err != nil {
+		p.t.Fatalf("submit %s (width %d): %v", button, p.width, err)
+	}
+	p.run("submit "+button, chromedp.WaitVisible("h1", chromedp.ByQuery))
 }
 
 // TestWebBrowser drives the motorist's page in a real Chromium, at a
