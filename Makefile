@@ -3,13 +3,24 @@ GO        ?= go
 BIN       := bin/smspark
 STATICCHECK_VERSION := v0.8.2
 export CGO_ENABLED ?= 1
+# Build and test with the Go of go.mod's toolchain line (a patched 1.26.x),
+# fetched once through the module proxy, whatever GOTOOLCHAIN the
+# environment sets (a host's "local" would keep an older, vulnerable Go).
+export GOTOOLCHAIN := auto
 
-.PHONY: all build test demo lint bench fuzz clean
+.PHONY: all build test demo lint bench bench-smpp fuzz clean
 
 all: build
 
+# What `smspark version` prints: from git when there is a checkout (the go
+# command does not stamp builds in a git worktree), else "dev"/"unknown".
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT     ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+BUILD_TIME ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildTime=$(BUILD_TIME)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/smspark
+	$(GO) build -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/smspark
 
 ## test: vet, then every test with the race detector on
 test:
@@ -26,9 +37,14 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-## bench: the engine and store micro-benchmarks
+## bench: the micro-benchmarks (engine, store, tariffs, parser, the whole MO path)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./sessions ./store ./tariffs ./parser
+	$(GO) test -run='^$$' -bench=BenchmarkMOPath -benchmem ./cmd/smspark
+
+## bench-smpp: serve against sim --load, one table (scripts/bench.sh; BENCH_SECONDS=15 ...)
+bench-smpp:
+	scripts/bench.sh
 
 ## fuzz: a short run of every fuzz target
 fuzz:

@@ -12,7 +12,7 @@ import (
 	"smspark/sessions"
 )
 
-// ChargeFile is one operator's daily charge file (SPEC §7): what its Easy
+// ChargeFile is one operator's daily charge file (docs/billing.md): what its Easy
 // numbers parked on operator billing, for the operator's phone bill.
 type ChargeFile struct {
 	Operator string

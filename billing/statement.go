@@ -13,10 +13,10 @@ import (
 )
 
 // BankAccount is the account statements are paid to by bank transfer
-// (FAQ: "our account number: BE43 068245000001"), written in groups of four.
+// (docs/billing.md: account BE43 068245000001), written in groups of four.
 const BankAccount = "BE43 0682 4500 0001"
 
-// Online payment fee (SPEC §7, FAQ): paying a statement online costs
+// Online payment fee (docs/billing.md): paying a statement online costs
 // OnlineFeeCents more when its total is under OnlineFeeBelowCents.
 const (
 	OnlineFeeCents      int64 = 25
@@ -36,7 +36,7 @@ var (
 	ErrNoLocation = errors.New("billing: no time zone given")
 )
 
-// Statement is the monthly statement of a Premium or Pro account (SPEC §7):
+// Statement is the monthly statement of a Premium or Pro account (docs/billing.md):
 // every session of the account that ended in the month, its totals, and how
 // to pay it. Its times are in the time zone it was made in.
 type Statement struct {
@@ -77,7 +77,7 @@ type Line struct {
 	Start    time.Time
 	End      time.Time
 	// CostCents is the parking cost, TransactionCents the transaction cost
-	// (SPEC §5: app €0.25, SMS, web and voucher activation nothing).
+	// (docs/tariffs.md: app €0.25, SMS, web and voucher activation nothing).
 	CostCents        int64
 	TransactionCents int64
 	Channel          sessions.Channel

@@ -27,7 +27,7 @@ func brussels(tb testing.TB) *time.Location {
 	return loc
 }
 
-// zoneNames are the zones of the reference data (SPEC §12).
+// zoneNames are the zones of the reference data (docs/tariffs.md).
 func zoneName(code string) string {
 	return map[string]string{
 		"1021": "Louise", "1030": "Centre", "8370": "Centrum", "8371": "Blauwe zone",
@@ -50,7 +50,7 @@ var premium = sessions.Account{
 }
 
 // november is a realistic November 2026 of a Premium account, with the
-// worked examples of SPEC §12, and sessions that must stay out.
+// worked examples of docs/tariffs.md, and sessions that must stay out.
 func november(loc *time.Location) []sessions.Session {
 	s := func(id uint64, number, plate, zone, city string, ch sessions.Channel, start, end string, reason sessions.EndReason, cost, tx int64) sessions.Session {
 		ss := sessions.Session{
@@ -64,7 +64,7 @@ func november(loc *time.Location) []sessions.Session {
 	}
 	const n1, n2 = "+32470123456", "+32495111222"
 	ss := []sessions.Session{
-		// 68 minutes in 1021: 283 cents (SPEC §12).
+		// 68 minutes in 1021: 283 cents (docs/tariffs.md).
 		s(1041, n1, "1ABC123", "1021", "Brussels", sessions.ChannelSMS, "2026-11-23 10:00", "2026-11-23 11:08", sessions.EndStop, 283, 0),
 		// 45 − 30 free minutes in 8500: 38 cents.
 		s(1042, n1, "2XYZ789", "8500", "Kortrijk", sessions.ChannelSMS, "2026-11-23 10:00", "2026-11-23 10:45", sessions.EndStop, 38, 0),

@@ -3,7 +3,7 @@
 // tariffs, voucher types, permit types, reduced tariffs, the SMSCs to bind
 // to, the HTTP listen address and the data directory.
 //
-// Without a file, Default returns the embedded reference data (SPEC §12),
+// Without a file, Default returns the embedded reference data (docs/tariffs.md),
 // whose source, reference.yml, is a complete commented example of the
 // format (ReferenceYAML returns it, for a user to copy).
 //
@@ -46,6 +46,10 @@ const (
 	DefaultEnquireLink         = 30 * time.Second
 	DefaultReconnectMin        = 250 * time.Millisecond
 	DefaultReconnectMax        = 4 * time.Second // with jitter, a bind is back within 5 s of the SMSC
+	DefaultHTTPMaxConnections  = 1024
+	DefaultHTTPReadTimeout     = 30 * time.Second
+	DefaultHTTPWriteTimeout    = 60 * time.Second // a statement PDF or a backup over a slow link
+	DefaultHTTPIdleTimeout     = 120 * time.Second
 	DefaultRedeliveryWindow    = 10 * time.Minute
 	DefaultRefusedRetry        = time.Minute
 )
@@ -85,7 +89,21 @@ type Config struct {
 	// DataDir is where the store lives ("data_dir", default
 	// /var/lib/smspark).
 	DataDir string
+	// ReplyValidity is how long after its MO a reply is still worth
+	// sending ("reply_validity", a Go duration, default 1h): a reply that
+	// meets temporary errors (the SMSC down, throttling, ESME_RSYSERR) is
+	// retried until then, and ends failed after.
+	ReplyValidity time.Duration
+	// PaymentSecret is the key payment callbacks are signed with, in hex
+	// (at least 16 bytes), from "payment_secret" (a file, an environment
+	// variable or a systemd credential); "" keeps it in the data directory
+	// (payment.secret, made the first time).
+	PaymentSecret Secret
 }
+
+// DefaultReplyValidity is the default of Config.ReplyValidity: a parking
+// confirmation an hour late is no confirmation.
+const DefaultReplyValidity = time.Hour
 
 // Operator is a mobile operator.
 type Operator struct {
@@ -99,7 +117,7 @@ type Operator struct {
 	MobilePaymentLimit int64
 }
 
-// VoucherType is a kind of parking voucher a city sells (SPEC §6).
+// VoucherType is a kind of parking voucher a city sells (docs/vouchers.md).
 type VoucherType struct {
 	// Prefix starts every code of this type, e.g. "BLA"; upper-case
 	// letters, 2 to 5 of them, never starting with Q.
@@ -141,7 +159,7 @@ type Address struct {
 	Zone   string
 }
 
-// PermitType is a kind of parking permit a city sells (SPEC §6b).
+// PermitType is a kind of parking permit a city sells (docs/permits.md).
 type PermitType struct {
 	// ID identifies the type in the API, e.g. "leuven-resident".
 	ID string
@@ -162,7 +180,7 @@ type ReducedTariff struct {
 	Percent int
 }
 
-// SMSC is one SMSC to bind to over SMPP (SPEC §9).
+// SMSC is one SMSC to bind to over SMPP (docs/smpp.md).
 type SMSC struct {
 	// Name identifies the SMSC in logs and metrics.
 	Name string
@@ -198,20 +216,28 @@ type SMSC struct {
 	RefusedRetry time.Duration
 }
 
-// HTTP holds the HTTP API's settings.
+// HTTP holds the HTTP listeners' settings (the API's and the admin
+// endpoint's limits alike).
 type HTTP struct {
-	// Listen is the address to listen on, host:port.
+	// Listen is the API's address to listen on, host:port.
 	Listen string
+	// MaxConnections is the most connections open at once per listener;
+	// further ones wait until one closes ("max_connections").
+	MaxConnections int
+	// ReadTimeout bounds reading a request, body included; WriteTimeout
+	// bounds writing its response (a reader that stalls longer is cut);
+	// IdleTimeout closes a kept-alive connection left idle.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 //go:embed reference.yml
 var reference []byte
 
 // ReferenceYAML returns the embedded reference config (a fresh copy): the
-// data of SPEC §12, commented, to start a config of one's own from.
+// data of docs/tariffs.md, commented, to start a config of one's own from.
 func ReferenceYAML() []byte { return slices.Clone(reference) }
 
-// Default returns the embedded reference data of SPEC §12. It is valid (a
+// Default returns the embedded reference data of docs/tariffs.md. It is valid (a
 // test proves it), so Default does not fail; it panics only if the embedded
 // file is broken, a programming error. Each call returns a new Config.
 func Default() *Config {

@@ -160,7 +160,7 @@ func TestDefaultZones(t *testing.T) {
 	}
 }
 
-// TestDefaultWorkedExamples checks the reference figures against SPEC §12's
+// TestDefaultWorkedExamples checks the reference figures against docs/tariffs.md's
 // worked examples.
 func TestDefaultWorkedExamples(t *testing.T) {
 	c := config.Default()
@@ -346,6 +346,10 @@ func TestLoadGood(t *testing.T) {
 	if c.File != "testdata/conf.good.yml" || c.DefaultLanguage != "fr" || c.DataDir != "/srv/smspark" || c.HTTP.Listen != ":9090" {
 		t.Errorf("top level = %q %q %q %q", c.File, c.DefaultLanguage, c.DataDir, c.HTTP.Listen)
 	}
+	if want := (config.HTTP{Listen: ":9090", MaxConnections: 200, ReadTimeout: config.DefaultHTTPReadTimeout,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: config.DefaultHTTPIdleTimeout}); c.HTTP != want {
+		t.Errorf("HTTP = %+v, want %+v", c.HTTP, want)
+	}
 	if c.Operators["proximus"].MobilePaymentLimit != 15050 || c.Operators["telenet"].OperatorBilling {
 		t.Errorf("Operators = %+v", c.Operators)
 	}
@@ -433,6 +437,11 @@ var badFixtures = []badFixture{
 	{"permit_zone", 17, "zone 1021 belongs to Brussels, not Leuven"},
 	{"smsc_operator", 14, `smsc mobistar-1: unknown operator "mobistar" (known: base)`},
 	{"smsc_password", 13, "smsc base-1: missing password"},
+	{"secret_two_sources", 19, "smsc base-1: password takes one of file, env or credential"},
+	{"secret_unknown_source", 19, `unknown key "vault" in smsc base-1: password (known keys: file, env, credential)`},
+	{"secret_missing_file", 19, "smsc base-1: password: cannot read the file testdata/secrets/nope.password"},
+	{"secret_unset_env", 19, "smsc base-1: password: the environment variable SMSPARK_TEST_UNSET_VARIABLE is not set"},
+	{"secret_credential_path", 19, `credential "../secrets/base.password" must be a plain name`},
 	{"bind_mode", 18, `bind_mode "receiver"`},
 	{"duration", 11, `zone 1021: bad max_duration "4 hours"`},
 	{"tab", 5, "a tab in the indentation"},

@@ -36,7 +36,7 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
-// yamlLine matches the "yaml: line N: msg" form of gopkg.in/yaml.v3's
+// yamlLine matches the "yaml: line N: msg" form of go.yaml.in/yaml/v3's
 // syntax errors.
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 

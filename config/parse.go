@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"smspark/tariffs"
 )
@@ -73,7 +73,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "reply_validity", "payment_secret")
 	if d.failed() {
 		return nil
 	}
@@ -97,9 +97,10 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	c.PermitTypes = d.permitTypes(o.list("permit_types", false, false), c, b)
 	c.SMSCs = d.smscs(o.list("smscs", false, false), c)
 
-	h := d.object(o.value("http", false), "http", "listen")
-	c.HTTP.Listen = h.str("listen", false, DefaultListen)
-	d.checkHostPort(h.at("listen"), "http: listen", c.HTTP.Listen)
+	c.HTTP = d.http(o.value("http", false))
+	c.PaymentSecret = o.secret("payment_secret", false)
+
+	c.ReplyValidity = o.duration("reply_validity", false, DefaultReplyValidity, false)
 
 	c.DataDir = o.str("data_dir", false, DefaultDataDir)
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {
@@ -108,6 +109,18 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if d.failed() {
 		return nil
 	}
+	return c
+}
+
+// http reads the HTTP listeners' settings.
+func (d *decoder) http(n *yaml.Node) HTTP {
+	h := d.object(n, "http", "listen", "max_connections", "read_timeout", "write_timeout", "idle_timeout")
+	c := HTTP{Listen: h.str("listen", false, DefaultListen)}
+	d.checkHostPort(h.at("listen"), "http: listen", c.Listen)
+	c.MaxConnections = h.integer("max_connections", false, DefaultHTTPMaxConnections, 1, 1_000_000)
+	c.ReadTimeout = h.duration("read_timeout", false, DefaultHTTPReadTimeout, false)
+	c.WriteTimeout = h.duration("write_timeout", false, DefaultHTTPWriteTimeout, false)
+	c.IdleTimeout = h.duration("idle_timeout", false, DefaultHTTPIdleTimeout, false)
 	return c
 }
 
@@ -519,7 +532,7 @@ func (d *decoder) smscs(items []*yaml.Node, c *Config) []SMSC {
 		d.checkHostPort(o.at("address"), o.what+": address", s.Address)
 		s.SystemID = o.str("system_id", true, "")
 		d.maxLen(o, "system_id", s.SystemID, 15)
-		s.Password = Secret(o.str("password", true, ""))
+		s.Password = o.secret("password", true)
 		// Never quote the password itself in an error.
 		if !d.failed() && len(s.Password) > 8 {
 			d.fail(o.at("password"), "%s: password is longer than 8 characters, the SMPP 3.4 maximum", o.what)

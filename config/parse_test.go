@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"smspark/config"
 	"smspark/tariffs"
@@ -225,6 +226,35 @@ func TestErrorFormat(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := tt.err.Error(); got != tt.want {
 				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReplyValidity: how long a reply is worth retrying, 1h by default, a
+// positive Go duration.
+func TestReplyValidity(t *testing.T) {
+	base := withZone("rate_per_hour: 2.50")
+	for _, tt := range []struct {
+		name, line string
+		want       time.Duration
+		bad        bool
+	}{
+		{"default", "", time.Hour, false},
+		{"set", "reply_validity: 30m", 30 * time.Minute, false},
+		{"zero", "reply_validity: 0s", 0, true},
+		{"not a duration", "reply_validity: soon", 0, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Parse("r.yml", []byte(strings.Replace(base, "#SMSC", tt.line, 1)))
+			if tt.bad {
+				if err == nil || !strings.Contains(err.Error(), "reply_validity") {
+					t.Fatalf("Parse = %v, want an error naming reply_validity", err)
+				}
+				return
+			}
+			if err != nil || c.ReplyValidity != tt.want {
+				t.Fatalf("ReplyValidity = %v, %v; want %v", c.ReplyValidity, err, tt.want)
 			}
 		})
 	}

@@ -3,10 +3,11 @@ package config_test
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"smspark/config"
 )
@@ -89,5 +90,51 @@ func TestSecretNotInErrors(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), pw) {
 		t.Errorf("error shows the password: %v", err)
+	}
+}
+
+// Secrets come from a file, an environment variable or a systemd
+// credential, so the config file itself holds none and may be 0644.
+func TestSecretSources(t *testing.T) {
+	creds, err := filepath.Abs("testdata/credentials")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(config.CredentialsDirEnv, creds)
+	t.Setenv("SMSPARK_TEST_PROXIMUS_PASSWORD", "3nv-pw")
+	c, err := config.Load("testdata/conf.secrets.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"base-1": "fIl3-pw", "orange-1": "cr3d-pw", "proximus-1": "3nv-pw", "proximus-2": "inl1ne"}
+	for _, s := range c.SMSCs {
+		if got := s.Password.Reveal(); got != want[s.Name] {
+			t.Errorf("%s password = %q, want %q", s.Name, got, want[s.Name])
+		}
+	}
+	if got := c.PaymentSecret.Reveal(); got != "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" {
+		t.Errorf("payment secret = %q", got)
+	}
+	if s := fmt.Sprintf("%v %+v", c.SMSCs, c.PaymentSecret); strings.Contains(s, "pw") || strings.Contains(s, "0011") {
+		t.Errorf("a secret shows: %s", s)
+	}
+}
+
+// Without $CREDENTIALS_DIRECTORY (not started by systemd, or no
+// LoadCredential=), a credential is an error naming the cure, and an empty
+// source is refused.
+func TestSecretSourceErrors(t *testing.T) {
+	t.Setenv(config.CredentialsDirEnv, "")
+	t.Setenv("SMSPARK_TEST_PROXIMUS_PASSWORD", "")
+	_, err := config.Load("testdata/conf.secrets.yml")
+	if err == nil || !strings.Contains(err.Error(), "credential orange-password, but $CREDENTIALS_DIRECTORY is not set") ||
+		!strings.Contains(err.Error(), "LoadCredential=orange-password:PATH") {
+		t.Errorf("err = %v", err)
+	}
+	creds, _ := filepath.Abs("testdata/credentials")
+	t.Setenv(config.CredentialsDirEnv, creds)
+	_, err = config.Load("testdata/conf.secrets.yml")
+	if err == nil || !strings.Contains(err.Error(), "smsc proximus-1: password is empty") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-// Package daycards sells day cards bought ahead (SPEC §6b, after the
+// Package daycards sells day cards bought ahead (docs/permits.md, after the
 // "dagkort" of the Swedish permit portal, seed 003): a motorist buys N
 // days of a zone that has a day price, for N × the day price, pays online
 // (with retries, like permits), and spends the days on chosen dates, each

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"smspark/config"
 	"smspark/deploy"
@@ -120,12 +120,74 @@ func TestUnit(t *testing.T) {
 	})
 }
 
+// credentials are the unit's LoadCredential= lines, name to path.
+func credentials(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, v := range unit(t, read(t, "smspark.service"))["Service.LoadCredential"] {
+		name, path, ok := strings.Cut(v, ":")
+		if !ok {
+			t.Fatalf("LoadCredential=%s: want NAME:PATH", v)
+		}
+		out[name] = path
+	}
+	return out
+}
+
+// configCredentials are the {credential: NAME} the sample config uses.
+func configCredentials(t *testing.T) []string {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(read(t, "smspark.yml"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "credential" {
+				names = append(names, n.Content[i+1].Value)
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	sort.Strings(names)
+	return names
+}
+
+// The sample config loads with the credentials the unit hands it, and holds
+// no secret itself: every SMSC password and the payment secret come from a
+// LoadCredential= line, and every such line is used.
 func TestSampleConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "smspark.yml")
-	if err := os.WriteFile(path, read(t, "smspark.yml"), 0o600); err != nil {
+	if err := os.WriteFile(path, read(t, "smspark.yml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	creds := credentials(t)
+	names := make([]string, 0, len(creds))
+	credDir := t.TempDir()
+	for name, p := range creds {
+		names = append(names, name)
+		if p != "/etc/smspark/credentials/"+name {
+			t.Errorf("LoadCredential=%s:%s, want the file /etc/smspark/credentials/%s (deploy/README.md)", name, p, name)
+		}
+		value := "pw-" + name[:3]
+		if name == "payment-secret" {
+			value = "00112233445566778899aabbccddeeff"
+		}
+		if err := os.WriteFile(filepath.Join(credDir, name), []byte(value+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Strings(names)
+	if used := configCredentials(t); !slices.Equal(used, names) {
+		t.Errorf("smspark.yml uses credentials %q, the unit loads %q", used, names)
+	}
+	t.Setenv(config.CredentialsDirEnv, credDir)
 	cfg, err := config.Load(path)
 	if err != nil {
 		t.Fatalf("the sample config does not load: %v", err)
@@ -133,11 +195,46 @@ func TestSampleConfig(t *testing.T) {
 	if len(cfg.SMSCs) == 0 {
 		t.Error("the sample config has no SMSC")
 	}
+	for _, s := range cfg.SMSCs {
+		if !strings.HasPrefix(s.Password.Reveal(), "pw-") {
+			t.Errorf("smsc %s: the password is not a credential", s.Name)
+		}
+	}
+	if cfg.PaymentSecret.Reveal() != "00112233445566778899aabbccddeeff" {
+		t.Error("payment_secret is not the credential payment-secret")
+	}
 	if cfg.DataDir != "/var/lib/smspark" {
 		t.Errorf("data_dir %q, want /var/lib/smspark (the unit's StateDirectory)", cfg.DataDir)
 	}
 	if len(cfg.Cities) == 0 {
 		t.Error("the sample config has no city")
+	}
+}
+
+// The unit, the sample config and the README agree on how the files are
+// installed: smspark.yml 0644 (the dynamic user reads it; it holds no
+// secret), each credential created under /etc/smspark/credentials, and no
+// file asks for a mode the service could not read.
+func TestInstallDocsAgree(t *testing.T) {
+	readme, yml, svc := string(read(t, "README.md")), string(read(t, "smspark.yml")), string(read(t, "smspark.service"))
+	install := "install -D -m 0644 deploy/smspark.yml /etc/smspark/smspark.yml"
+	for name, text := range map[string]string{"README.md": readme, "smspark.service": svc} {
+		if !strings.Contains(text, install) {
+			t.Errorf("%s does not install the config with %q", name, install)
+		}
+	}
+	for name, text := range map[string]string{"README.md": readme, "smspark.yml": yml, "smspark.service": svc} {
+		if strings.Contains(text, "0640") {
+			t.Errorf("%s asks for mode 0640: the dynamic user could not read the file", name)
+		}
+	}
+	if !strings.Contains(yml, "mode 0644") {
+		t.Error("smspark.yml does not say it is mode 0644")
+	}
+	for name := range credentials(t) {
+		if !regexp.MustCompile(`> ` + regexp.QuoteMeta(name) + `\b`).MatchString(readme) {
+			t.Errorf("README.md's install does not create the credential %s", name)
+		}
 	}
 }
 

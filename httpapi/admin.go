@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/audit"
@@ -132,6 +134,12 @@ type AdminOptions struct {
 	Logger   zerolog.Logger
 	// Random draws API keys; nil is crypto/rand.
 	Random io.Reader
+	// Limits bound connections and their timeouts (zero: defaults).
+	Limits Limits
+	// Gatherer, when set, is served as GET /metrics (Prometheus), with
+	// the same access rule as every admin route: no key on loopback, an
+	// admin key (Authorization: Bearer) on any other address.
+	Gatherer prometheus.Gatherer
 }
 
 func (o *AdminOptions) validate() error {
@@ -200,11 +208,17 @@ func NewAdmin(opts AdminOptions) (*Admin, error) {
 	a.route(mux, "POST /admin/smscs/{name}/start", a.audited(audit.SMSCStart, a.smscStart))
 	a.route(mux, "GET /admin/audit", a.auditTrail)
 	a.routeReads(mux)
+	if opts.Gatherer != nil {
+		metrics := promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})
+		a.route(mux, "GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+			metrics.ServeHTTP(w, r)
+			return nil
+		})
+	}
 	a.route(mux, "/", func(_ http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such endpoint: " + r.Method + " " + r.URL.Path)
 	})
-	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		MaxHeaderBytes: 64 << 10}
+	a.srv = opts.Limits.server(mux)
 	return a, nil
 }
 
@@ -230,7 +244,7 @@ func (a *Admin) KeyRequired() bool { return a.keyed }
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
 func (a *Admin) Listen() error {
-	ln, err := net.Listen("tcp", a.opts.Addr)
+	ln, err := a.opts.Limits.listen(a.opts.Addr)
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}
@@ -728,13 +742,16 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		Street   string `json:"street"`
 		Number   string `json:"number"`
 		Zone     string `json:"zone,omitempty"`
+		Postcode string `json:"postcode,omitempty"`
+		Town     string `json:"town,omitempty"`
 		Quantity int    `json:"quantity"`
 		Language string `json:"language,omitempty"`
 	}
 	if err := DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 {
+	if len(req.City) > 100 || len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 ||
+		len(req.Postcode) > 10 || len(req.Town) > 100 {
 		return errBadRequest("a field is too long")
 	}
 	city := req.City
@@ -744,8 +761,8 @@ func (a *Admin) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	o, err := a.opts.Vouchers.PlaceOrder(r.Context(), vouchers.OrderRequest{City: city, Type: req.Type, Citizen: req.Citizen,
-		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone}, Quantity: req.Quantity,
-		Channel: vouchers.ChannelBackoffice, Language: req.Language})
+		Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone, Postcode: req.Postcode,
+			Town: req.Town}, Quantity: req.Quantity, Channel: vouchers.ChannelBackoffice, Language: req.Language})
 	if err != nil && (!errors.Is(err, vouchers.ErrPaymentUnavailable) || o.ID == "") {
 		return voucherProblem(err)
 	}

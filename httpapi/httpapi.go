@@ -16,7 +16,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"smspark/sessions"
@@ -52,9 +51,8 @@ type Store interface {
 
 // Options configure a Server. Engine and Store are needed for /v1.
 type Options struct {
-	Addr     string // listen address, e.g. 127.0.0.1:8080
-	Ready    Readiness
-	Gatherer prometheus.Gatherer
+	Addr  string // listen address, e.g. 127.0.0.1:8080
+	Ready Readiness
 	// Registerer receives the API's own metrics (nil: none).
 	Registerer prometheus.Registerer
 	Logger     zerolog.Logger
@@ -71,6 +69,8 @@ type Options struct {
 	Location       *time.Location
 	// Extra registers further routes (vouchers, statements) on the mux.
 	Extra []func(s *Server, mux *http.ServeMux)
+	// Limits bound connections and their timeouts (zero: defaults).
+	Limits Limits
 	// Audit keeps the trail of the admin actions done through /v1
 	// (accounts, back-office voucher orders, reduced tariffs); nil
 	// records nothing.
@@ -119,9 +119,6 @@ func New(opts Options) *Server {
 		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.route(mux, "GET /readyz", public, s.readyz)
-	if opts.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{}))
-	}
 	if opts.Engine != nil && opts.Store != nil {
 		s.routeV1(mux)
 	}
@@ -131,8 +128,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, errNotFound("no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		MaxHeaderBytes: 64 << 10}
+	s.srv = opts.Limits.server(mux)
 	return s
 }
 
@@ -147,6 +143,9 @@ func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 }
 
 func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
+	// From the first scrape: the latency of the route, and its successes.
+	s.latency.WithLabelValues(pattern)
+	s.requests.WithLabelValues(pattern, "200")
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -230,7 +229,7 @@ func DecodeJSON(r *http.Request, v any) error {
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
 func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
+	ln, err := s.opts.Limits.listen(s.opts.Addr)
 	if err != nil {
 		return err
 	}

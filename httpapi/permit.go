@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
 	"smspark/billing"
 	"smspark/payments"
+	"smspark/pdf"
 	"smspark/permits"
 	"smspark/tariffs"
 	"smspark/vouchers"
@@ -439,101 +438,30 @@ func (a *permitAPI) receipt(w http.ResponseWriter, r *http.Request) error {
 	return PermitReceipt(w, p, zones, a.s.opts.Location)
 }
 
-// receiptTexts are a receipt's words in one language.
-type receiptTexts struct {
-	title, permit, kind, city, zones, holder, plates, period, length, price string
-	paid, method, reference, communication, month, year, footer             string
-}
-
-var receiptLangs = map[string]receiptTexts{
-	"nl": {"Ontvangstbewijs", "Vergunning", "Soort", "Stad", "Zones", "Houder", "Nummerplaten", "Geldig",
-		"Duur", "Prijs", "Betaald op", "Betaalwijze", "Betalingsreferentie", "Gestructureerde mededeling",
-		"een maand", "een jaar", "4411 smspark – parkeervergunning"},
-	"fr": {"Reçu", "Carte", "Type", "Ville", "Zones", "Titulaire", "Plaques", "Valable",
-		"Durée", "Prix", "Payé le", "Mode de paiement", "Référence de paiement", "Communication structurée",
-		"un mois", "un an", "4411 smspark – carte de stationnement"},
-	"de": {"Quittung", "Parkausweis", "Art", "Stadt", "Zonen", "Inhaber", "Kennzeichen", "Gültig",
-		"Dauer", "Preis", "Bezahlt am", "Zahlungsart", "Zahlungsreferenz", "Strukturierte Mitteilung",
-		"ein Monat", "ein Jahr", "4411 smspark – Parkausweis"},
-	"en": {"Receipt", "Permit", "Type", "City", "Zones", "Holder", "Plates", "Valid",
-		"Length", "Price", "Paid on", "Payment method", "Payment reference", "Structured communication",
-		"a month", "a year", "4411 smspark – parking permit"},
-}
-
 // PermitReceipt writes the receipt of a paid permit as an A4 PDF in the
-// permit's language (nl when it has none): ID, type, city, zones (as
-// given, e.g. "3000 Centrum"), holder, plates, period (the last day
-// included), length, price, payment date, method and reference, and the
-// structured communication billing.StructuredFor("permit|"+ID). The same
-// permit always gives the same bytes. Returns fpdf's or the writer's
-// error.
+// permit's language (nl when it has none), with pdf.PermitReceipt: the
+// permit type's name (never its id), city, zones (as given, e.g. "3000
+// Centrum"), holder, plates, period, price, payment, and the structured
+// communication billing.StructuredFor("permit|"+ID). The same permit
+// always gives the same bytes.
 func PermitReceipt(w io.Writer, p permits.Permit, zones []string, loc *time.Location) error {
-	t, ok := receiptLangs[p.Language]
-	if !ok {
-		t = receiptLangs["nl"]
-	}
-	f := fpdf.New("P", "mm", "A4", "")
-	tr := f.UnicodeTranslatorFromDescriptor("") // cp1252: é, ü and € render
-	date := p.PaidAt
-	if date.IsZero() {
-		date = time.Unix(0, 0).UTC()
-	}
-	f.SetCreationDate(date)
-	f.SetModificationDate(date)
-	f.SetCatalogSort(true)
-	f.SetCompression(true)
-	f.SetTitle(t.title+" "+p.ID, true)
-	f.SetAuthor("4411 smspark", true)
-	f.SetCreator("smspark", true)
-	f.SetProducer("smspark", true)
-	f.SetMargins(20, 20, 20)
-	f.AddPage()
-
-	f.SetFont("Helvetica", "B", 18)
-	f.CellFormat(0, 10, tr(t.title+" – "+p.City), "", 1, "L", false, 0, "")
-	f.SetFont("Helvetica", "", 11)
-	f.CellFormat(0, 7, tr(p.TypeName), "", 1, "L", false, 0, "")
-	f.Ln(6)
-
-	day := func(x time.Time) string { return x.In(loc).Format("02/01/2006") }
-	length := t.year
-	if p.Length == permits.Month {
-		length = t.month
-	}
-	price := billing.FormatCents(p.PriceCents)
-	if p.Language != "en" {
-		price = strings.Replace(price, ".", ",", 1) // € 120,00
-	}
-	plates := p.RegisteredPlates(p.Until)
 	comm := p.Communication
 	if comm == "" {
 		comm = billing.StructuredFor("permit|" + p.ID)
 	}
-	rows := [][2]string{
-		{t.permit, p.ID},
-		{t.kind, p.TypeName + " (" + p.Type + ")"},
-		{t.city, p.City},
-		{t.zones, strings.Join(zones, ", ")},
-		{t.holder, p.Holder},
-		{t.plates, strings.Join(plates, ", ")},
-		{t.period, day(p.From) + " – " + day(p.Until.Add(-time.Nanosecond))},
-		{t.length, length},
-		{t.price, "€ " + price},
-		{t.paid, p.PaidAt.In(loc).Format("02/01/2006 15:04")},
-		{t.method, p.Payment.Method},
-		{t.reference, p.Payment.Reference},
-		{t.communication, comm.String()},
+	typeName := p.TypeName
+	if typeName == "" {
+		typeName = p.Type
 	}
-	for _, row := range rows {
-		f.SetFont("Helvetica", "B", 10)
-		f.CellFormat(60, 7, tr(row[0]), "B", 0, "L", false, 0, "")
-		f.SetFont("Helvetica", "", 10)
-		f.CellFormat(0, 7, tr(row[1]), "B", 1, "L", false, 0, "")
+	lang := p.Language
+	if lang == "" {
+		lang = "nl"
 	}
-	f.Ln(10)
-	f.SetFont("Helvetica", "I", 8)
-	f.CellFormat(0, 5, tr(t.footer), "", 1, "L", false, 0, "")
-	if err := f.Output(w); err != nil {
+	err := pdf.PermitReceipt(w, pdf.Receipt{Lang: lang, ID: p.ID, TypeName: typeName, City: p.City, Zones: zones,
+		Holder: p.Holder, Plates: p.RegisteredPlates(p.Until), From: p.From.In(loc),
+		LastDay: p.Until.Add(-time.Nanosecond).In(loc), Year: p.Length != permits.Month, PriceCents: p.PriceCents,
+		PaidAt: p.PaidAt.In(loc), Method: p.Payment.Method, Reference: p.Payment.Reference, Communication: comm.String()})
+	if err != nil {
 		return fmt.Errorf("permit receipt %s: %w", p.ID, err)
 	}
 	return nil

@@ -125,7 +125,7 @@ func startPermitAPI(t *testing.T) *pmAPI {
 	}
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	reg := prometheus.NewRegistry()
-	s := httpapi.New(httpapi.Options{Registerer: reg, Gatherer: reg, Engine: eng, Store: db, Zones: cfg.Zone,
+	s := httpapi.New(httpapi.Options{Registerer: reg, Engine: eng, Store: db, Zones: cfg.Zone,
 		Normalize: msisdn.Belgium{}.Normalize, VerifyPassword: password.Verify, Clock: clk.Now, Location: cfg.Location,
 		Extra: []func(*httpapi.Server, *http.ServeMux){
 			httpapi.PermitRoutes(ps, secret, db), httpapi.DayCardRoutes(dcs, secret, db)}})

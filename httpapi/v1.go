@@ -259,27 +259,48 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if !s.logins.allow("user:"+strings.TrimSpace(req.Username), "addr:"+clientAddr(r)) {
+	number, err := s.MotoristLogin(r, req.Username, req.Password)
+	if errors.Is(err, ErrTooManyLogins) {
 		w.Header().Set("Retry-After", "20")
 		return problem(http.StatusTooManyRequests, "too-many-logins", "Too many login attempts", "wait and try again")
 	}
-	bad := problem(http.StatusUnauthorized, "bad-credentials", "Bad credentials", "username or password is wrong")
-	if s.opts.Normalize == nil || s.opts.VerifyPassword == nil || len(req.Password) > 128 {
-		return bad
-	}
-	number, err := s.opts.Normalize(req.Username)
 	if err != nil {
-		return bad
-	}
-	hash := s.opts.Engine.PasswordHash(number)
-	if hash == "" || s.opts.VerifyPassword(hash, req.Password) != nil {
-		return bad
+		return problem(http.StatusUnauthorized, "bad-credentials", "Bad credentials", "username or password is wrong")
 	}
 	tok, exp, err := s.tokens.issue(number, s.opts.Clock())
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"token": tok, "expires": exp.In(s.opts.Location).Format(time.RFC3339), "number": number})
+}
+
+// Login errors.
+var (
+	ErrTooManyLogins  = errors.New("too many login attempts")
+	ErrBadCredentials = errors.New("username or password is wrong")
+)
+
+// MotoristLogin checks PASS credentials (the number, in any form the
+// normaliser takes, and the last password sent by SMS) and returns the
+// number in E.164. Attempts are rate limited per username and per client
+// address, the API's and the web page's together: ErrTooManyLogins, or
+// ErrBadCredentials.
+func (s *Server) MotoristLogin(r *http.Request, username, pass string) (string, error) {
+	if !s.logins.allow("user:"+strings.TrimSpace(username), "addr:"+clientAddr(r)) {
+		return "", ErrTooManyLogins
+	}
+	if s.opts.Normalize == nil || s.opts.VerifyPassword == nil || len(pass) > 128 {
+		return "", ErrBadCredentials
+	}
+	number, err := s.opts.Normalize(username)
+	if err != nil {
+		return "", ErrBadCredentials
+	}
+	hash := s.opts.Engine.PasswordHash(number)
+	if hash == "" || s.opts.VerifyPassword(hash, pass) != nil {
+		return "", ErrBadCredentials
+	}
+	return number, nil
 }
 
 func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {

@@ -122,7 +122,7 @@ func startAPIWith(tb testing.TB, o apiOptions) *api {
 		a.keys[name] = key
 	}
 	reg := prometheus.NewRegistry()
-	s := httpapi.New(httpapi.Options{Addr: "127.0.0.1:0", Registerer: reg, Gatherer: reg, Engine: eng, Store: db, Audit: db, Zones: cfg.Zone,
+	s := httpapi.New(httpapi.Options{Addr: "127.0.0.1:0", Registerer: reg, Engine: eng, Store: db, Audit: db, Zones: cfg.Zone,
 		Normalize: msisdn.Belgium{}.Normalize, VerifyPassword: password.Verify, Clock: clk.Now, Location: loc,
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(vs, a.secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(eng), httpapi.PermitRoutes(ps, a.secret, db), httpapi.DayCardRoutes(dcs, a.secret, db)}})

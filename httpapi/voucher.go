@@ -149,18 +149,20 @@ func (v *voucherAPI) order(ch vouchers.Channel) HandlerFunc {
 			Street   string `json:"street"`
 			Number   string `json:"number"`
 			Zone     string `json:"zone,omitempty"`
+			Postcode string `json:"postcode,omitempty"`
+			Town     string `json:"town,omitempty"`
 			Quantity int    `json:"quantity"`
 			Language string `json:"language,omitempty"`
 		}
 		if err := DecodeJSON(r, &req); err != nil {
 			return err
 		}
-		if len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 {
+		if len(req.Citizen) > 200 || len(req.Street) > 200 || len(req.Number) > 20 || len(req.Postcode) > 10 || len(req.Town) > 100 {
 			return errBadRequest("a field is too long")
 		}
 		o, err := v.svc.PlaceOrder(r.Context(), vouchers.OrderRequest{City: city, Type: req.Type, Citizen: req.Citizen,
-			Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone}, Quantity: req.Quantity,
-			Channel: ch, Language: req.Language})
+			Address: vouchers.Address{Street: req.Street, Number: req.Number, Zone: req.Zone, Postcode: req.Postcode,
+				Town: req.Town}, Quantity: req.Quantity, Channel: ch, Language: req.Language})
 		if err != nil && !errors.Is(err, vouchers.ErrPaymentUnavailable) {
 			return voucherProblem(err)
 		}
@@ -178,6 +180,8 @@ type orderJSON struct {
 	Citizen         string        `json:"citizen"`
 	Street          string        `json:"street"`
 	Number          string        `json:"number"`
+	Postcode        string        `json:"postcode,omitempty"`
+	Town            string        `json:"town,omitempty"`
 	Zone            string        `json:"zone"`
 	Quantity        int           `json:"quantity"`
 	FreeVouchers    int           `json:"free_vouchers"`
@@ -225,7 +229,7 @@ func (v *voucherAPI) writeOrder(w http.ResponseWriter, r *http.Request, code int
 		}
 	}
 	out := orderJSON{ID: o.ID, City: o.City, Type: o.Type, TypeName: name, Citizen: o.Citizen, Street: o.Address.Street,
-		Number: o.Address.Number, Zone: o.Zone, Quantity: o.Quantity, FreeVouchers: o.FreeVouchers, PriceCents: o.PriceCents,
+		Number: o.Address.Number, Postcode: o.Address.Postcode, Town: o.Address.Town, Zone: o.Zone, Quantity: o.Quantity, FreeVouchers: o.FreeVouchers, PriceCents: o.PriceCents,
 		Channel: string(o.Channel), Status: string(o.Status), Purchased: o.Created.In(loc).Format(time.RFC3339),
 		Paid: ts(o.PaidAt), DurationMinutes: int(o.Duration / time.Minute), Communication: o.Communication.String(),
 		Payment: paymentJSON{Reference: o.Payment.Reference, RedirectURL: o.Payment.RedirectURL, Method: o.Payment.Method,
@@ -280,17 +284,21 @@ func (v *voucherAPI) letter(w http.ResponseWriter, r *http.Request) error {
 		return voucherProblem(err)
 	}
 	l := pdf.Letter{Lang: o.Language, City: o.City, Citizen: o.Citizen, Street: strings.TrimSpace(o.Address.Street + " " + o.Address.Number),
-		OrderID: o.ID, Communication: o.Communication.String(), Zone: o.Zone, Duration: o.Duration,
+		Town: townLine(o), OrderID: o.ID, Communication: o.Communication.String(), Zone: o.Zone, Duration: o.Duration,
 		Codes: o.Codes, PurchasedAt: o.Created, PriceCents: o.PriceCents}
-	if l.Lang == "" {
+	z, zoneKnown := v.s.opts.Zones(o.Zone)
+	if l.Lang == "" { // the city's language, unless the citizen asked for another
 		l.Lang = "nl"
+		if zoneKnown && z.Language != "" {
+			l.Lang = z.Language
+		}
 	}
 	for _, t := range v.svc.Types() {
 		if t.Prefix == o.Type {
 			l.TypeName = t.Name(l.Lang)
 		}
 	}
-	if z, ok := v.s.opts.Zones(o.Zone); ok {
+	if zoneKnown {
 		l.ZoneName = z.Name
 	}
 	if len(vs) > 0 {
@@ -345,4 +353,14 @@ func (v *voucherAPI) callback(w http.ResponseWriter, r *http.Request) error {
 		return voucherProblem(err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"order": o.ID, "status": string(o.Status)})
+}
+
+// townLine is the last line of the letter's address, "8370 Blankenberge":
+// the order's postcode and town, the town the city's when not given.
+func townLine(o vouchers.Order) string {
+	town := o.Address.Town
+	if town == "" {
+		town = o.City
+	}
+	return strings.TrimSpace(o.Address.Postcode + " " + town)
 }

@@ -34,9 +34,10 @@ type npmMO struct {
 	ReceiptedMessageID string `json:"receipted_message_id,omitempty"`
 	Fault              string `json:"fault,omitempty"` // throttle, generic_nack: the reply's first attempt
 
-	text   string // what it says, for the test's messages
-	source string // the reply comes from this short code
-	prefix string // and starts with this
+	text     string // what it says, for the test's messages
+	source   string // the reply comes from this short code
+	prefix   string // and starts with this
+	contains string // and contains this
 }
 
 type npmPhase struct {
@@ -86,8 +87,9 @@ func npmScenario(t *testing.T) []npmPhase {
 	withReceiptTLV := func(m npmMO, id string) npmMO { m.ReceiptedMessageID = id; return m }
 	withFault := func(m npmMO, fault string) npmMO { m.Fault = fault; return m }
 	binary := func(from, text string, dc int) npmMO {
+		// unknown_command, in the default language: how to start.
 		return npmMO{From: from, DataCoding: dc, PayloadHex: hex.EncodeToString([]byte(text)), text: text,
-			source: "4400", prefix: "Message non compris"}
+			source: "4400", contains: "1021 1ABC123"}
 	}
 	third := append(repeated(),
 		started(withReceiptTLV(gsmMO(t, c, "1021 3RCP003", 0), "npm-elsewhere-1"), "3RCP003"),
@@ -241,8 +243,9 @@ func checkNPM(t *testing.T, mos []npmMO, out *lines) {
 			continue
 		}
 		r := a[0]
-		if r.Source != m.source || !strings.HasPrefix(r.Text, m.prefix) {
-			t.Errorf("%s: reply from %s %q, want from %s starting %q", what(mos, i), r.Source, r.Text, m.source, m.prefix)
+		if r.Source != m.source || !strings.HasPrefix(r.Text, m.prefix) || !strings.Contains(r.Text, m.contains) {
+			t.Errorf("%s: reply from %s %q, want from %s starting %q and containing %q",
+				what(mos, i), r.Source, r.Text, m.source, m.prefix, m.contains)
 		}
 	}
 }

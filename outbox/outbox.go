@@ -14,47 +14,106 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/rs/zerolog"
 
 	"smspark/sessions"
-	"smspark/smpp"
-	"smspark/store"
 )
+
+// ErrUnknownMessage is what a Store returns (wrapped) for an SMSC message
+// id it holds no message for.
+var ErrUnknownMessage = errors.New("outbox: no message with that SMSC message id")
 
 // Store is what the sender needs of the store.
 type Store interface {
-	Messages(ctx context.Context, f store.MessageFilter) ([]sessions.Message, error)
+	// Queued returns the messages waiting to be sent, oldest first.
+	Queued(ctx context.Context) ([]sessions.Message, error)
+	// MessageBySMSCID returns the message an SMSC gave id to, or an error
+	// wrapping ErrUnknownMessage.
 	MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error)
 	Commit(ctx context.Context, changes []sessions.Change) error
 }
 
-// Submitter submits one MT on a bind of its operator. It returns the SMSC
-// used and the message id of each part; an error for which Temporary
-// reports true is retried.
-type Submitter interface {
-	Submit(ctx context.Context, mt smpp.MT) (smsc string, ids []string, err error)
+// MT is one message to submit.
+type MT struct {
+	Operator string // submit on a bind of this operator's SMSC
+	From     string // 4411 or 4400
+	To       string // the motorist's number, as E.164
+	Text     string
 }
+
+// Receipt is a delivery receipt for a submitted message.
+type Receipt struct {
+	SMSC      string
+	MessageID string // the id the SMSC gave in submit_sm_resp
+	State     string // DELIVRD, UNDELIV, EXPIRED, REJECTD, ...
+	Delivered bool
+	Err       string
+}
+
+// Submitter submits one MT on a bind of its operator. It returns the SMSC
+// used and the message id of each part.
+type Submitter interface {
+	Submit(ctx context.Context, mt MT) (smsc string, ids []string, err error)
+}
+
+// Class is what a submit error means for the message.
+type Class struct {
+	// Temporary: sending again later may succeed; the message is retried
+	// until its validity ends.
+	Temporary bool
+	// Throttle: the SMSC asked to slow down. The bind paces its submits;
+	// the message is retried after RetryMin, without a growing backoff,
+	// so that it goes as soon as the SMSC takes submits again.
+	Throttle bool
+	// Reason names the error in a few bounded words (the SMSC's status,
+	// or what went wrong) for the message's record and the metrics.
+	Reason string
+}
+
+// Classify classes a submit error.
+type Classify func(err error) Class
+
+// Reasons a message fails for besides those Classify gives.
+const (
+	// ReasonExpired: the message's validity ended before it was sent.
+	ReasonExpired = "validity_expired"
+	// ReasonCredentialsLost: a credential's clear text does not survive
+	// a restart.
+	ReasonCredentialsLost = "credentials_lost"
+	// ReasonReceipt prefixes the state of a delivery receipt that says
+	// the message was not delivered ("receipt_undeliv").
+	ReasonReceipt = "receipt_"
+)
 
 // Options configure a Sender.
 type Options struct {
 	Store     Store
 	Submitter Submitter
-	// Temporary says whether a submit error is worth retrying.
-	Temporary func(error) bool
-	Logger    zerolog.Logger
+	// Classify classes submit errors (default: every error permanent,
+	// reason "error").
+	Classify Classify
+	Logger   zerolog.Logger
 	// Registerer receives the sender's metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// Operators, Sources and Reasons are the label values the metrics
+	// start with at 0: the configured operators, the short codes replies
+	// come from, and the reasons Classify can fail a message for.
+	Operators, Sources, Reasons []string
 	// Workers is how many submits may be in flight (default 64); the SMPP
 	// windows limit them further.
 	Workers int
 	// RetryMin and RetryMax bound the backoff between attempts of one
 	// message (defaults 1 s and 1 min).
 	RetryMin, RetryMax time.Duration
+	// Validity is how long after its creation a message is still worth
+	// sending (default 1 h): a temporary failure is retried until then,
+	// and a message older than that fails with ReasonExpired.
+	Validity time.Duration
 	// SubmitTimeout bounds one submit (default 30 s).
 	SubmitTimeout time.Duration
-	// Clock gives the times recorded on messages (Sent) and the MO->MT
-	// latency (default time.Now); retry backoffs use real time.
+	// Clock gives the times recorded on messages (Sent), the MO->MT
+	// latency and the validity (default time.Now); retry backoffs use
+	// real time.
 	Clock func() time.Time
 }
 
@@ -63,25 +122,24 @@ type Sender struct {
 	opts Options
 	log  zerolog.Logger
 
-	mu      sync.Mutex
-	ready   []sessions.Message // to submit now, FIFO
-	later   retryHeap          // to submit after a backoff
-	known   map[uint64]bool    // queued or in flight, to drop duplicates
-	busy    map[string]uint64  // number -> the message of it in flight or waiting for a retry
-	signal  chan struct{}      // ready has something
-	updates []sessions.Message // durable status changes to commit
-	flush   chan struct{}      // updates has something
-	bySMSC  map[string]uint64  // recent SMSC message ids -> message id
-	latest  map[uint64]sessions.Message
-	order   []uint64 // message ids of latest, oldest first
+	mu       sync.Mutex
+	ready    []sessions.Message          // to submit now, FIFO
+	later    retryHeap                   // to submit after a backoff
+	inflight map[uint64]sessions.Message // being submitted
+	known    map[uint64]bool             // queued or in flight, to drop duplicates
+	busy     map[string]uint64           // number -> the message of it in flight or waiting for a retry
+	signal   chan struct{}               // ready has something
+	resched  chan struct{}               // later changed
+	updates  []sessions.Message          // durable status changes to commit
+	flush    chan struct{}               // updates has something
+	bySMSC   map[string]uint64           // recent SMSC message ids -> message id
+	latest   map[uint64]sessions.Message
+	order    []uint64 // message ids of latest, oldest first
 	// recorded is closed (and replaced) whenever a message is recorded, so
 	// a receipt that overtook its submit's result can wait for it.
 	recorded chan struct{}
 
-	mts      *prometheus.CounterVec
-	receipts *prometheus.CounterVec
-	depth    prometheus.Gauge
-	latency  *prometheus.HistogramVec
+	m *metrics
 }
 
 // New returns a Sender; Run starts it.
@@ -89,8 +147,8 @@ func New(opts Options) (*Sender, error) {
 	if opts.Store == nil || opts.Submitter == nil {
 		return nil, errors.New("outbox: Store and Submitter are required")
 	}
-	if opts.Temporary == nil {
-		opts.Temporary = smpp.Temporary
+	if opts.Classify == nil {
+		opts.Classify = func(error) Class { return Class{Reason: "error"} }
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 64
@@ -101,6 +159,9 @@ func New(opts Options) (*Sender, error) {
 	if opts.RetryMax <= 0 {
 		opts.RetryMax = time.Minute
 	}
+	if opts.Validity <= 0 {
+		opts.Validity = DefaultValidity
+	}
 	if opts.SubmitTimeout <= 0 {
 		opts.SubmitTimeout = 30 * time.Second
 	}
@@ -108,41 +169,26 @@ func New(opts Options) (*Sender, error) {
 		opts.Clock = time.Now
 	}
 	s := &Sender{
-		opts:   opts,
-		log:    opts.Logger.With().Str("component", "outbox").Logger(),
-		known:  map[uint64]bool{},
-		busy:   map[string]uint64{},
-		signal: make(chan struct{}, 1),
-		flush:  make(chan struct{}, 1),
-		bySMSC: map[string]uint64{},
-		latest: map[uint64]sessions.Message{},
+		opts:     opts,
+		log:      opts.Logger.With().Str("component", "outbox").Logger(),
+		inflight: map[uint64]sessions.Message{},
+		known:    map[uint64]bool{},
+		busy:     map[string]uint64{},
+		signal:   make(chan struct{}, 1),
+		resched:  make(chan struct{}, 1),
+		flush:    make(chan struct{}, 1),
+		bySMSC:   map[string]uint64{},
+		latest:   map[uint64]sessions.Message{},
 
 		recorded: make(chan struct{}),
 	}
-	reg := opts.Registerer
-	if reg == nil {
-		reg = prometheus.NewRegistry()
-	}
-	f := promauto.With(reg)
-	s.mts = f.NewCounterVec(prometheus.CounterOpts{
-		Name: "smspark_mt_total",
-		Help: "MT submit results by source short code and result (sent, retry, failed).",
-	}, []string{"source", "result"})
-	s.receipts = f.NewCounterVec(prometheus.CounterOpts{
-		Name: "smspark_delivery_receipts_total",
-		Help: "Delivery receipts by operator and state (DELIVRD, UNDELIV, ...).",
-	}, []string{"operator", "state"})
-	s.depth = f.NewGauge(prometheus.GaugeOpts{
-		Name: "smspark_outbox_depth",
-		Help: "Messages waiting to be submitted, including those waiting for a retry.",
-	})
-	s.latency = f.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "smspark_mo_to_mt_seconds",
-		Help:    "From an MO's arrival to its reply's submit_sm_resp, by operator. The FAQ promises a confirmation within 15 s.",
-		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 300},
-	}, []string{"operator"})
+	s.m = newMetrics(opts.Registerer, s)
 	return s, nil
 }
+
+// DefaultValidity is how long a reply is worth sending unless Options say
+// otherwise: a parking confirmation an hour late is no confirmation.
+const DefaultValidity = time.Hour
 
 // Queued takes messages the engine made durable. It never blocks.
 func (s *Sender) Queued(msgs []sessions.Message) {
@@ -154,16 +200,62 @@ func (s *Sender) Queued(msgs []sessions.Message) {
 		s.known[m.ID] = true
 		s.ready = append(s.ready, m)
 	}
-	s.depth.Set(float64(len(s.ready) + len(s.later)))
 	s.mu.Unlock()
 	notify(s.signal)
 }
 
-// Depth is how many messages wait to be submitted.
+// Depth is how many messages are not sent yet: waiting to be submitted,
+// waiting for a retry, or being submitted.
 func (s *Sender) Depth() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.ready) + len(s.later)
+	return s.depth()
+}
+
+func (s *Sender) depth() int { return len(s.ready) + len(s.later) + len(s.inflight) }
+
+// Oldest returns when the oldest message not sent yet was created, false
+// when there is none.
+func (s *Sender) Oldest() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var oldest time.Time
+	see := func(m sessions.Message) {
+		if oldest.IsZero() || m.Created.Before(oldest) {
+			oldest = m.Created
+		}
+	}
+	for _, m := range s.ready {
+		see(m)
+	}
+	for _, r := range s.later {
+		see(r.msg)
+	}
+	for _, m := range s.inflight {
+		see(m)
+	}
+	return oldest, !oldest.IsZero()
+}
+
+// Wake makes the messages to operator that wait for a retry due now: its
+// bind is up again, so they need not wait out their backoff.
+func (s *Sender) Wake(operator string) {
+	s.mu.Lock()
+	now := time.Now()
+	woke := false
+	for i := range s.later {
+		if s.later[i].msg.Operator == operator && s.later[i].at.After(now) {
+			s.later[i].at = now
+			woke = true
+		}
+	}
+	if woke {
+		heap.Init(&s.later)
+	}
+	s.mu.Unlock()
+	if woke {
+		notify(s.resched)
+	}
 }
 
 func notify(c chan struct{}) {
@@ -180,7 +272,7 @@ func notify(c chan struct{}) {
 // written is retried every second; Run returns an error if the store
 // cannot be read at start, or if statuses are still unwritten at the end.
 func (s *Sender) Run(ctx context.Context) error {
-	queued, err := s.opts.Store.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
+	queued, err := s.opts.Store.Queued(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: the queue waits for the next run
@@ -195,6 +287,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			// A credential's clear text lives in memory only: after a
 			// restart it cannot be sent; the motorist asks again (PASS).
 			m.Status, m.Error = sessions.StatusFailed, "credentials not kept across a restart: send PASS again"
+			s.failed(m, ReasonCredentialsLost)
 			s.record(m, false)
 			queued = append(queued[:i], queued[i+1:]...)
 			i--
@@ -206,15 +299,52 @@ func (s *Sender) Run(ctx context.Context) error {
 	for range s.opts.Workers {
 		workers.Go(func() { s.work(ctx) })
 	}
+	var sched sync.WaitGroup
+	sched.Go(func() { s.schedule(ctx) })
 	commitDone := make(chan error, 1)
 	stopCommit := make(chan struct{})
 	go func() { commitDone <- s.commitLoop(stopCommit) }()
 	workers.Wait()
+	sched.Wait()
 	close(stopCommit)
 	return <-commitDone
 }
 
-// next waits for a message that is due, or ctx's end.
+// schedule moves the retries that come due to the ready list, until ctx
+// is done. It is the one owner of the retry timer: a worker that goes off
+// to submit never takes a due retry's wake-up with it.
+func (s *Sender) schedule(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		// Backoffs run on real elapsed time: they are operational timers,
+		// not business time (the injected clock may stand still in tests).
+		now := time.Now()
+		moved := false
+		for len(s.later) > 0 && !s.later[0].at.After(now) {
+			s.ready = append(s.ready, heap.Pop(&s.later).(retry).msg)
+			moved = true
+		}
+		wait := time.Hour
+		if len(s.later) > 0 {
+			wait = s.later[0].at.Sub(now)
+		}
+		s.mu.Unlock()
+		if moved {
+			notify(s.signal)
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.resched:
+		case <-timer.C:
+		}
+	}
+}
+
+// next waits for a message that is ready, or ctx's end.
 func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 	for {
 		if ctx.Err() != nil {
@@ -223,12 +353,6 @@ func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 			return sessions.Message{}, false
 		}
 		s.mu.Lock()
-		// Backoffs run on real elapsed time: they are operational timers,
-		// not business time (the injected clock may stand still in tests).
-		now := time.Now()
-		for len(s.later) > 0 && !s.later[0].at.After(now) {
-			s.ready = append(s.ready, heap.Pop(&s.later).(retry).msg)
-		}
 		// A number gets its messages in order: one in flight (or waiting
 		// for its retry) at a time, the oldest first.
 		for i, m := range s.ready {
@@ -237,25 +361,18 @@ func (s *Sender) next(ctx context.Context) (sessions.Message, bool) {
 			}
 			s.ready = slices.Delete(s.ready, i, i+1)
 			s.busy[m.To] = m.ID
+			s.inflight[m.ID] = m
 			if len(s.ready) > 0 {
 				notify(s.signal)
 			}
 			s.mu.Unlock()
 			return m, true
 		}
-		wait := time.Hour
-		if len(s.later) > 0 {
-			wait = s.later[0].at.Sub(now)
-		}
 		s.mu.Unlock()
-		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return sessions.Message{}, false
 		case <-s.signal:
-			timer.Stop()
-		case <-timer.C:
 		}
 	}
 }
@@ -270,47 +387,78 @@ func (s *Sender) work(ctx context.Context) {
 	}
 }
 
-// submit sends one message and records what came of it.
+// submit sends one message, unless its validity ended, and records what
+// came of it.
 func (s *Sender) submit(ctx context.Context, m sessions.Message) {
+	if s.opts.Clock().Sub(m.Created) >= s.opts.Validity {
+		s.fail(m, ReasonExpired, fmt.Sprintf("not sent within its validity of %v", s.opts.Validity), m.Error)
+		return
+	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SubmitTimeout)
 	text := m.Text
 	if m.Clear != "" {
 		text = m.Clear
 	}
-	smsc, ids, err := s.opts.Submitter.Submit(sctx, smpp.MT{Operator: m.Operator, From: m.Source, To: m.To, Text: text})
+	smsc, ids, err := s.opts.Submitter.Submit(sctx, MT{Operator: m.Operator, From: m.Source, To: m.To, Text: text})
 	cancel()
 	m.Attempts++
 	now := s.opts.Clock()
+	var class Class
+	if err != nil {
+		class = s.opts.Classify(err)
+	}
 	switch {
 	case err == nil:
 		m.Status, m.SMSC, m.SMSCIDs, m.Sent, m.Error = sessions.StatusSent, smsc, ids, now, ""
-		s.mts.WithLabelValues(m.Source, "sent").Inc()
+		s.m.mts.WithLabelValues(m.Source, "sent").Inc()
 		if m.Outcome != sessions.SessionEnding && m.Outcome != sessions.SessionExpired {
-			s.latency.WithLabelValues(m.Operator).Observe(now.Sub(m.Created).Seconds())
+			s.m.latency.WithLabelValues(m.Operator).Observe(now.Sub(m.Created).Seconds())
 		}
 		s.record(m, true)
 		s.release(m)
-	case s.opts.Temporary(err) && ctx.Err() == nil:
+		// The operator's SMSC takes submits: what waits out a backoff
+		// there goes now (the bind paces it).
+		s.Wake(m.Operator)
+	case class.Temporary && ctx.Err() == nil:
 		m.Error = err.Error()
-		s.mts.WithLabelValues(m.Source, "retry").Inc()
+		s.m.mts.WithLabelValues(m.Source, "retry").Inc()
 		backoff := min(s.opts.RetryMin<<min(m.Attempts-1, 16), s.opts.RetryMax)
+		if class.Throttle {
+			backoff = s.opts.RetryMin
+		}
 		s.mu.Lock()
+		delete(s.inflight, m.ID)
 		heap.Push(&s.later, retry{at: time.Now().Add(backoff), msg: m})
-		s.depth.Set(float64(len(s.ready) + len(s.later)))
 		s.mu.Unlock()
-		notify(s.signal)
-	case s.opts.Temporary(err):
+		notify(s.resched)
+	case class.Temporary:
 		// Shutting down: the message stays queued in the store and is
 		// sent after the restart.
 		s.forget(m.ID)
 		s.release(m)
 	default:
-		m.Status, m.Error = sessions.StatusFailed, err.Error()
-		s.mts.WithLabelValues(m.Source, "failed").Inc()
-		s.log.Warn().Uint64("message", m.ID).Str("to", sessions.MaskNumber(m.To)).Err(err).Msg("submit failed for good")
-		s.record(m, true)
-		s.release(m)
+		s.fail(m, class.Reason, err.Error(), "")
 	}
+}
+
+// fail records m as failed for good for reason, with what as its error
+// (and the last temporary error before it, if any).
+func (s *Sender) fail(m sessions.Message, reason, what, last string) {
+	m.Status, m.Error = sessions.StatusFailed, what
+	if last != "" {
+		m.Error += "; last error: " + last
+	}
+	s.m.mts.WithLabelValues(m.Source, "failed").Inc()
+	s.failed(m, reason)
+	s.log.Error().Uint64("message_id", m.ID).Str("operator", m.Operator).Str("to", sessions.MaskNumber(m.To)).
+		Str("reason", reason).Int("attempts", m.Attempts).Str("error", m.Error).Msg("reply failed for good: never sent")
+	s.record(m, true)
+	s.release(m)
+}
+
+// failed counts a message that ended failed.
+func (s *Sender) failed(m sessions.Message, reason string) {
+	s.m.failed.WithLabelValues(m.Operator, reason).Inc()
 }
 
 // release lets the next message to a number go.
@@ -326,7 +474,7 @@ func (s *Sender) release(m sessions.Message) {
 func (s *Sender) forget(id uint64) {
 	s.mu.Lock()
 	delete(s.known, id)
-	s.depth.Set(float64(len(s.ready) + len(s.later)))
+	delete(s.inflight, id)
 	s.mu.Unlock()
 }
 
@@ -337,6 +485,7 @@ func (s *Sender) record(m sessions.Message, done bool) {
 	s.mu.Lock()
 	if done {
 		delete(s.known, m.ID)
+		delete(s.inflight, m.ID)
 	}
 	for _, id := range m.SMSCIDs {
 		s.bySMSC[m.SMSC+"\x00"+id] = m.ID
@@ -355,7 +504,6 @@ func (s *Sender) record(m sessions.Message, done bool) {
 		s.order = s.order[1:]
 	}
 	s.updates = append(s.updates, m)
-	s.depth.Set(float64(len(s.ready) + len(s.later)))
 	close(s.recorded)
 	s.recorded = make(chan struct{})
 	s.mu.Unlock()
@@ -379,45 +527,6 @@ func latestOnly(updates []sessions.Message) []sessions.Message {
 		}
 	}
 	return out
-}
-
-// receiptWait is how long a receipt waits for the result of its submit,
-// which it can overtake: the SMSC may send it right after submit_sm_resp.
-const receiptWait = 5 * time.Second
-
-func (s *Sender) inMemory(key string) (sessions.Message, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id, ok := s.bySMSC[key]
-	return s.latest[id], ok
-}
-
-// lookup finds the message an SMSC message id belongs to when it is not in
-// memory: in the store (a message of an earlier run), else it waits up to
-// receiptWait for a submit in flight to be recorded.
-func (s *Sender) lookup(ctx context.Context, r smpp.Receipt, key string) (sessions.Message, bool) {
-	if m, err := s.opts.Store.MessageBySMSCID(ctx, r.SMSC, r.MessageID); err == nil {
-		return m, true
-	}
-	timer := time.NewTimer(receiptWait)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		id, ok := s.bySMSC[key]
-		m := s.latest[id]
-		wait := s.recorded
-		s.mu.Unlock()
-		if ok {
-			return m, true
-		}
-		select {
-		case <-wait:
-		case <-timer.C:
-			return sessions.Message{}, false
-		case <-ctx.Done():
-			return sessions.Message{}, false
-		}
-	}
 }
 
 // commitLoop writes status changes in batches: one transaction and sync
@@ -458,46 +567,6 @@ func (s *Sender) commitLoop(stop <-chan struct{}) error {
 			return nil
 		}
 	}
-}
-
-// HandleReceipt applies a delivery receipt to the message it reports on.
-// A receipt for an unknown message is logged and dropped (returns nil so
-// the SMSC stops sending it).
-func (s *Sender) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
-	key := r.SMSC + "\x00" + r.MessageID
-	m, ok := s.inMemory(key)
-	if !ok {
-		m, ok = s.lookup(ctx, r, key)
-	}
-	if !ok {
-		var err error
-		m, err = s.opts.Store.MessageBySMSCID(ctx, r.SMSC, r.MessageID)
-		if errors.Is(err, store.ErrNotFound) {
-			s.log.Warn().Str("smsc", r.SMSC).Str("message_id", r.MessageID).Msg("receipt for an unknown message")
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	s.receipts.WithLabelValues(m.Operator, receiptState(r.State)).Inc()
-	switch {
-	case r.Delivered && m.Status != sessions.StatusFailed:
-		m.Status = sessions.StatusDelivered
-	case !r.Delivered:
-		m.Status, m.Error = sessions.StatusFailed, "receipt: "+r.State+" "+r.Err
-	}
-	s.record(m, false)
-	return nil
-}
-
-// receiptState bounds the receipt state label to the SMPP 3.4 states.
-func receiptState(s string) string {
-	switch s {
-	case "DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "ACCEPTD", "UNKNOWN", "REJECTD", "ENROUTE":
-		return s
-	}
-	return "OTHER"
 }
 
 // maxRecent is how many sent messages are kept in memory for their

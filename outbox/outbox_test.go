@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,7 +21,6 @@ import (
 
 	"smspark/outbox"
 	"smspark/sessions"
-	"smspark/smpp"
 	"smspark/store"
 )
 
@@ -37,25 +37,30 @@ var (
 	errPermanent = errors.New("fake: invalid destination address")
 )
 
-func temporary(err error) bool { return errors.Is(err, errTemporary) }
+func classify(err error) outbox.Class {
+	if errors.Is(err, errTemporary) {
+		return outbox.Class{Temporary: true, Reason: "throttled"}
+	}
+	return outbox.Class{Reason: "invalid_address"}
+}
 
 // fakeSubmitter is a Submitter whose behaviour is a function.
 type fakeSubmitter struct {
-	submit func(ctx context.Context, mt smpp.MT) (smsc string, ids []string, err error)
+	submit func(ctx context.Context, mt outbox.MT) (smsc string, ids []string, err error)
 }
 
-func (f *fakeSubmitter) Submit(ctx context.Context, mt smpp.MT) (string, []string, error) {
+func (f *fakeSubmitter) Submit(ctx context.Context, mt outbox.MT) (string, []string, error) {
 	return f.submit(ctx, mt)
 }
 
 // submits logs the MTs a fake saw, in order.
 type submits struct {
 	mu  sync.Mutex
-	mts []smpp.MT
+	mts []outbox.MT
 	at  []time.Time
 }
 
-func (s *submits) add(mt smpp.MT) {
+func (s *submits) add(mt outbox.MT) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mts = append(s.mts, mt)
@@ -75,7 +80,7 @@ func (s *submits) count(to string) int {
 	return n
 }
 
-func (s *submits) all() []smpp.MT {
+func (s *submits) all() []outbox.MT {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.mts)
@@ -85,6 +90,25 @@ func (s *submits) times() []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.at)
+}
+
+// outboxStore is the real store as the sender sees it (as cmd wires it).
+type outboxStore struct{ db *store.DB }
+
+func (o outboxStore) Queued(ctx context.Context) ([]sessions.Message, error) {
+	return o.db.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
+}
+
+func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
+	m, err := o.db.MessageBySMSCID(ctx, smsc, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return m, fmt.Errorf("%w: %w", outbox.ErrUnknownMessage, err)
+	}
+	return m, err
+}
+
+func (o outboxStore) Commit(ctx context.Context, changes []sessions.Change) error {
+	return o.db.Commit(ctx, changes)
 }
 
 // smscA is the SMSC the fakes submit on.
@@ -101,7 +125,7 @@ func smscIDs(to string) []string {
 
 // accepting returns a fake that accepts every MT and logs it in log.
 func accepting(log *submits) *fakeSubmitter {
-	return &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+	return &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 		log.add(mt)
 		return smscA, smscIDs(mt.To), nil
 	}}
@@ -190,8 +214,8 @@ func newSender(t *testing.T, opts outbox.Options) *outbox.Sender {
 	if opts.RetryMax == 0 {
 		opts.RetryMax = 5 * time.Millisecond
 	}
-	if opts.Temporary == nil {
-		opts.Temporary = temporary
+	if opts.Classify == nil {
+		opts.Classify = classify
 	}
 	s, err := outbox.New(opts)
 	if err != nil {
@@ -298,7 +322,7 @@ func TestNewRequiresStoreAndSubmitter(t *testing.T) {
 		opts outbox.Options
 	}{
 		{"no store", outbox.Options{Submitter: sub}},
-		{"no submitter", outbox.Options{Store: db}},
+		{"no submitter", outbox.Options{Store: outboxStore{db}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := outbox.New(tc.opts); err == nil {
@@ -322,7 +346,7 @@ func TestRunResumesQueuedMessages(t *testing.T) {
 		commit(t, db, one, two, delivered, dry)
 
 		log := &submits{}
-		s := newSender(t, outbox.Options{Store: db, Submitter: accepting(log),
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(log),
 			Clock: func() time.Time { return sentAt }})
 		r := start(t, s)
 		synctest.Wait()
@@ -351,12 +375,12 @@ func TestRunResumesQueuedMessages(t *testing.T) {
 		}
 		r.stop(t)
 
-		wantMTs := []smpp.MT{
+		wantMTs := []outbox.MT{
 			{Operator: "proximus", From: sessions.SourceConfirm, To: one.To, Text: one.Text},
 			{Operator: "proximus", From: sessions.SourceError, To: two.To, Text: two.Text},
 		}
 		mts := log.all()
-		slices.SortFunc(mts, func(a, b smpp.MT) int { return strings.Compare(a.To, b.To) })
+		slices.SortFunc(mts, func(a, b outbox.MT) int { return strings.Compare(a.To, b.To) })
 		if !reflect.DeepEqual(mts, wantMTs) {
 			t.Errorf("submitted %+v, want each queued message once: %+v", mts, wantMTs)
 		}
@@ -377,7 +401,7 @@ func TestQueued(t *testing.T) {
 
 		log := &submits{}
 		inFlight, release := make(chan struct{}), make(chan struct{})
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			log.add(mt)
 			if mt.To == live.To {
 				close(inFlight)
@@ -385,7 +409,7 @@ func TestQueued(t *testing.T) {
 			}
 			return smscA, smscIDs(mt.To), nil
 		}}
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub})
 
 		s.Queued([]sessions.Message{dry, sent})
 		if s.Depth() != 0 {
@@ -402,8 +426,8 @@ func TestQueued(t *testing.T) {
 		s.Queued([]sessions.Message{dry, sent, live, live})
 		<-inFlight
 		s.Queued([]sessions.Message{live}) // again, while its submit is in flight
-		if s.Depth() != 0 {
-			t.Errorf("Depth() = %d with the message in flight handed again, want 0", s.Depth())
+		if s.Depth() != 1 {
+			t.Errorf("Depth() = %d with the message in flight handed again, want 1: in flight counts", s.Depth())
 		}
 		close(release)
 		synctest.Wait()
@@ -448,7 +472,7 @@ func TestTemporaryErrorsAreRetried(t *testing.T) {
 		log := &submits{}
 		var mu sync.Mutex
 		successes := 0
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			log.add(mt)
 			if log.count(mt.To) <= failures {
 				return "", nil, errTemporary
@@ -459,7 +483,7 @@ func TestTemporaryErrorsAreRetried(t *testing.T) {
 			return smscA, smscIDs(mt.To), nil
 		}}
 		reg := prometheus.NewRegistry()
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Registerer: reg,
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Registerer: reg,
 			RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond})
 		r := start(t, s)
 		eventually(t, "the message to be sent", func() bool {
@@ -499,12 +523,11 @@ func TestTemporaryErrorsAreRetried(t *testing.T) {
 
 func TestPermanentErrorsAreNotRetried(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		err       error
-		temporary func(error) bool
+		name     string
+		err      error
+		classify outbox.Classify
 	}{
-		{"Temporary says false", errPermanent, temporary},
-		{"default smpp.Temporary", &smpp.SubmitError{Temporary: false, Err: errPermanent}, smpp.Temporary},
+		{"Classify says permanent", errPermanent, classify},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -512,11 +535,11 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 				m := queued(t, 1, "+32470000001")
 				commit(t, db, m)
 				log := &submits{}
-				sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+				sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 					log.add(mt)
 					return "", nil, tc.err
 				}}
-				s := newSender(t, outbox.Options{Store: db, Submitter: sub, Temporary: tc.temporary})
+				s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: tc.classify})
 				r := start(t, s)
 				synctest.Wait()
 				time.Sleep(time.Hour) // fake time: long past any backoff
@@ -549,7 +572,7 @@ func TestSecretClearTextNeverStored(t *testing.T) {
 		m.Clear = "Username: +32470000001 Password: " + password
 
 		log := &submits{}
-		s := newSender(t, outbox.Options{Store: db, Submitter: accepting(log)})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(log)})
 		s.Queued([]sessions.Message{m})
 		r := start(t, s)
 		synctest.Wait()
@@ -586,7 +609,7 @@ func TestSecretLostInRestartFails(t *testing.T) {
 		m.Text = "Username: +32470000001 Password: **********"
 		commit(t, db, m)
 		log := &submits{}
-		s := newSender(t, outbox.Options{Store: db, Submitter: accepting(log)})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(log)})
 		r := start(t, s)
 		synctest.Wait()
 		r.stop(t)
@@ -602,21 +625,21 @@ func TestSecretLostInRestartFails(t *testing.T) {
 func TestReceipts(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		receipt   smpp.Receipt
+		receipt   outbox.Receipt
 		part      int // which part's id the receipt names
 		status    string
 		errorText []string // the stored error contains each
 	}{
-		{"delivered", smpp.Receipt{State: "DELIVRD", Delivered: true, Err: "000"}, 0, sessions.StatusDelivered, nil},
-		{"delivered, second part", smpp.Receipt{State: "DELIVRD", Delivered: true, Err: "000"}, 1, sessions.StatusDelivered, nil},
-		{"undeliverable", smpp.Receipt{State: "UNDELIV", Err: "001"}, 0, sessions.StatusFailed, []string{"UNDELIV", "001"}},
+		{"delivered", outbox.Receipt{State: "DELIVRD", Delivered: true, Err: "000"}, 0, sessions.StatusDelivered, nil},
+		{"delivered, second part", outbox.Receipt{State: "DELIVRD", Delivered: true, Err: "000"}, 1, sessions.StatusDelivered, nil},
+		{"undeliverable", outbox.Receipt{State: "UNDELIV", Err: "001"}, 0, sessions.StatusFailed, []string{"UNDELIV", "001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				db, _ := openStore(t)
 				m := queued(t, 1, "+32470000002") // two parts
 				commit(t, db, m)
-				s := newSender(t, outbox.Options{Store: db, Submitter: accepting(&submits{})})
+				s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(&submits{})})
 				r := start(t, s)
 				synctest.Wait()
 
@@ -654,18 +677,18 @@ func TestReceiptBeforeSubmitResult(t *testing.T) {
 		commit(t, db, m)
 
 		inFlight, release := make(chan struct{}), make(chan struct{})
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			close(inFlight)
 			<-release
 			return smscA, smscIDs(mt.To), nil
 		}}
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub})
 		r := start(t, s)
 		<-inFlight
 
 		receipt := make(chan error, 1)
 		go func() {
-			receipt <- s.HandleReceipt(context.Background(), smpp.Receipt{
+			receipt <- s.HandleReceipt(context.Background(), outbox.Receipt{
 				SMSC: smscA, MessageID: smscIDs(m.To)[0], State: "DELIVRD", Delivered: true})
 		}()
 		synctest.Wait()
@@ -694,11 +717,11 @@ func TestReceiptsNotInMemory(t *testing.T) {
 		db, _ := openStore(t)
 		m, other := queued(t, 1, "+32470000001"), queued(t, 2, "+32470000011")
 		commit(t, db, m, other)
-		unknown := smpp.Receipt{SMSC: smscA, MessageID: "no-such-id", State: "DELIVRD", Delivered: true}
+		unknown := outbox.Receipt{SMSC: smscA, MessageID: "no-such-id", State: "DELIVRD", Delivered: true}
 
 		// First run: both messages are sent; a receipt for an id nobody
 		// gave changes nothing.
-		s := newSender(t, outbox.Options{Store: db, Submitter: accepting(&submits{})})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(&submits{})})
 		r := start(t, s)
 		synctest.Wait()
 		before := stored(t, db)
@@ -714,13 +737,13 @@ func TestReceiptsNotInMemory(t *testing.T) {
 		// Second run, a new sender on the same store: the receipt of a
 		// message sent before is found in the store.
 		log := &submits{}
-		s = newSender(t, outbox.Options{Store: db, Submitter: accepting(log)})
+		s = newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(log)})
 		r = start(t, s)
 		synctest.Wait()
 		if err := s.HandleReceipt(context.Background(), unknown); err != nil {
 			t.Errorf("HandleReceipt(unknown id) = %v, want nil", err)
 		}
-		if err := s.HandleReceipt(context.Background(), smpp.Receipt{
+		if err := s.HandleReceipt(context.Background(), outbox.Receipt{
 			SMSC: smscA, MessageID: smscIDs(m.To)[0], State: "DELIVRD", Delivered: true}); err != nil {
 			t.Errorf("HandleReceipt(earlier run) = %v", err)
 		}
@@ -752,7 +775,7 @@ func TestShutdown(t *testing.T) {
 		log := &submits{}
 		entered, release := make(chan struct{}), make(chan struct{})
 		var submitCtxErr error
-		sub := &fakeSubmitter{submit: func(ctx context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(ctx context.Context, mt outbox.MT) (string, []string, error) {
 			log.add(mt)
 			switch mt.To {
 			case inFlight.To:
@@ -764,7 +787,7 @@ func TestShutdown(t *testing.T) {
 				return "", nil, errTemporary
 			}
 		}}
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Workers: 2,
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Workers: 2,
 			RetryMin: time.Hour, RetryMax: time.Hour})
 		r := start(t, s)
 		<-entered
@@ -797,7 +820,7 @@ func TestShutdown(t *testing.T) {
 		// After a restart the queued message is sent, the other is not
 		// sent again.
 		log2 := &submits{}
-		s = newSender(t, outbox.Options{Store: db, Submitter: accepting(log2)})
+		s = newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: accepting(log2)})
 		r = start(t, s)
 		synctest.Wait()
 		r.stop(t)
@@ -816,11 +839,15 @@ type failingStore struct {
 	messages, commit error
 }
 
-func (f *failingStore) Messages(ctx context.Context, filter store.MessageFilter) ([]sessions.Message, error) {
+func (f *failingStore) Queued(ctx context.Context) ([]sessions.Message, error) {
 	if f.messages != nil {
 		return nil, f.messages
 	}
-	return f.DB.Messages(ctx, filter)
+	return outboxStore{f.DB}.Queued(ctx)
+}
+
+func (f *failingStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
+	return outboxStore{f.DB}.MessageBySMSCID(ctx, smsc, id)
 }
 
 func (f *failingStore) Commit(ctx context.Context, changes []sessions.Change) error {
@@ -861,24 +888,24 @@ func TestMetrics(t *testing.T) {
 		rejected := queued(t, 2, "+32470000011")
 		rejected.Source, rejected.Outcome = sessions.SourceError, sessions.UnknownZone
 		reminder := queued(t, 3, "+32470000021") // not a reply to an MO
-		reminder.Outcome, reminder.Created = sessions.SessionEnding, created(t).Add(-time.Hour)
+		reminder.Outcome, reminder.Created = sessions.SessionEnding, created(t).Add(-30*time.Minute)
 		commit(t, db, started, rejected, reminder)
 
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			if mt.To == rejected.To {
 				return "", nil, errPermanent
 			}
 			return smscA, smscIDs(mt.To), nil
 		}}
 		reg := prometheus.NewRegistry()
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Registerer: reg,
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Registerer: reg,
 			Clock: func() time.Time { return sentAt }})
 		s.Queued([]sessions.Message{started, rejected, reminder})
 		expectMetrics(t, reg, "smspark_outbox_depth", map[string]float64{"": 3})
 
 		r := start(t, s)
 		synctest.Wait()
-		if err := s.HandleReceipt(context.Background(), smpp.Receipt{
+		if err := s.HandleReceipt(context.Background(), outbox.Receipt{
 			SMSC: smscA, MessageID: smscIDs(started.To)[0], State: "DELIVRD", Delivered: true}); err != nil {
 			t.Fatalf("HandleReceipt: %v", err)
 		}
@@ -984,7 +1011,7 @@ func TestShutdownLeavesBacklogQueued(t *testing.T) {
 
 		log := &submits{}
 		entered, release := make(chan struct{}), make(chan struct{})
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			log.add(mt)
 			if mt.To == msgs[0].To {
 				close(entered)
@@ -992,7 +1019,7 @@ func TestShutdownLeavesBacklogQueued(t *testing.T) {
 			}
 			return smscA, smscIDs(mt.To), nil
 		}}
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Workers: 1})
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Workers: 1})
 		r := start(t, s)
 		<-entered
 		r.cancel()
@@ -1046,7 +1073,7 @@ func TestOneNumberInOrder(t *testing.T) {
 		log := &submits{}
 		release := make(chan struct{})
 		failedOnce := false
-		sub := &fakeSubmitter{submit: func(_ context.Context, mt smpp.MT) (string, []string, error) {
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
 			log.add(mt)
 			if mt.To == first.To && mt.Text == first.Text {
 				<-release
@@ -1057,7 +1084,7 @@ func TestOneNumberInOrder(t *testing.T) {
 			}
 			return smscA, smscIDs(mt.To), nil
 		}}
-		s := newSender(t, outbox.Options{Store: db, Submitter: sub, Temporary: temporary, Workers: 4,
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Workers: 4,
 			RetryMin: time.Millisecond, RetryMax: time.Millisecond})
 		r := start(t, s)
 		synctest.Wait()

@@ -23,20 +23,20 @@ type Parser struct {
 	VoucherPrefixes []string
 }
 
-// Voucher code limits (SPEC §1: a letter first, 8 to 12 letters and digits).
+// Voucher code limits (docs/sms.md: a letter first, 8 to 12 letters and digits).
 const (
 	minVoucherLen = 8
 	maxVoucherLen = 12
 )
 
-// Zone code limits (SPEC §1: digits only, 3 to 6 of them).
+// Zone code limits (docs/sms.md: digits only, 3 to 6 of them).
 const (
 	minZoneLen = 3
 	maxZoneLen = 6
 )
 
 // Parse returns the command the text asks for, following the grammar of
-// SPEC §1. The text is trimmed, runs of Unicode white space count as one
+// docs/sms.md. The text is trimmed, runs of Unicode white space count as one
 // space and ASCII letters match case-insensitively; non-ASCII letters are
 // never folded, so they match no keyword and are never part of a plate.
 //

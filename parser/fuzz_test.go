@@ -151,7 +151,7 @@ func FuzzNormalizePlate(f *testing.F) {
 	})
 }
 
-// referencePlate is a plain restatement of the plate rule of SPEC §1.
+// referencePlate is a plain restatement of the plate rule of docs/sms.md.
 func referencePlate(s string) (string, bool) {
 	var b strings.Builder
 	for _, r := range s { // invalid UTF-8 comes out as U+FFFD, not a plate character

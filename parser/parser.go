@@ -1,5 +1,5 @@
 // Package parser turns the text of an SMS sent to 4411 into a command.
-// It is pure: it knows the grammar of SPEC §1, not which zones or vouchers
+// It is pure: it knows the grammar of docs/sms.md, not which zones or vouchers
 // exist. It never panics, whatever bytes it is given.
 package parser
 

@@ -18,7 +18,7 @@ type parseCase struct {
 	err  error
 }
 
-// parseCases covers every row and every example of SPEC §1.
+// parseCases covers every row and every example of docs/sms.md.
 var parseCases = []parseCase{
 	// PASS
 	{"PASS", parser.Command{Kind: parser.Credentials}, nil},

@@ -110,15 +110,28 @@ func Verify(secret, body []byte, signature string, now time.Time) (Callback, err
 // SecretFile is the file in the data directory holding the callback secret.
 const SecretFile = "payment.secret"
 
+// ErrBadSecret is a callback secret that is not at least 16 bytes in hex.
+var ErrBadSecret = errors.New("not a secret: write at least 32 hex digits (openssl rand -hex 32)")
+
+// ParseSecret decodes a callback secret written in hex, white space around
+// it ignored.
+func ParseSecret(text string) ([]byte, error) {
+	s, err := hex.DecodeString(strings.TrimSpace(text))
+	if err != nil || len(s) < 16 {
+		return nil, ErrBadSecret
+	}
+	return s, nil
+}
+
 // LoadSecret reads the callback secret of a data directory, creating it
 // (32 random bytes, mode 0600) the first time.
 func LoadSecret(dataDir string) ([]byte, error) {
 	path := filepath.Join(dataDir, SecretFile)
 	raw, err := os.ReadFile(path)
 	if err == nil {
-		s, derr := hex.DecodeString(strings.TrimSpace(string(raw)))
-		if derr != nil || len(s) < 16 {
-			return nil, fmt.Errorf("payments: %s is not a secret", path)
+		s, perr := ParseSecret(string(raw))
+		if perr != nil {
+			return nil, fmt.Errorf("payments: %s: %w", path, perr)
 		}
 		return s, nil
 	}

@@ -1,18 +1,18 @@
 // Package pdf renders smspark's printable documents with fpdf: the monthly
-// statement of a Premium or Pro account (SPEC §7) and the letter that
-// carries a city's parking voucher codes (SPEC §6), in Dutch, French,
+// statement of a Premium or Pro account (docs/billing.md) and the letter that
+// carries a city's parking voucher codes (docs/vouchers.md), in Dutch, French,
 // German or English. It is an adapter: it reads billing's statements and
 // writes A4 PDF.
 //
 // The output is deterministic: the same input gives the same bytes. The
 // document's creation and modification dates are the document's own date
 // (a statement's issue, a letter's purchase), resources are written in a
-// sorted order and streams are compressed. Text uses the PDF core fonts
-// (Helvetica, Courier) in code page 1252, so é, è, ë, ü and € render;
-// characters outside cp1252 are written as '.'.
+// sorted order and streams are compressed. Text is set in the embedded
+// DejaVu fonts (fonts.go), so every name prints, Łukasz and Ayşe included.
 package pdf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // Errors of Statement and VoucherLetter.
@@ -56,20 +56,17 @@ const (
 
 func (c rgb) split() (r, g, b int) { return int(c >> 16 & 0xff), int(c >> 8 & 0xff), int(c & 0xff) }
 
-// doc is one document being written: fpdf, its cp1252 translator and the
-// texts of its language.
+// doc is one document being written: fpdf and the texts of its language.
 type doc struct {
-	f  *fpdf.Fpdf
-	tr func(string) string
-	t  *texts
+	f *fpdf.Fpdf
+	t *texts
 }
 
 // newDoc starts an A4 document in t's language dated date (the zero time
 // is written as 1970-01-01, never as the time of writing).
 func newDoc(t *texts, date time.Time, title, footer string) *doc {
-	f := fpdf.New("P", "mm", "A4", "")
+	f := newFpdf()
 	d := &doc{f: f, t: t}
-	d.tr = f.UnicodeTranslatorFromDescriptor("") // cp1252
 	if date.IsZero() {
 		date = time.Unix(0, 0).UTC()
 	}
@@ -100,6 +97,19 @@ func newDoc(t *texts, date time.Time, title, footer string) *doc {
 	return d
 }
 
+// newFpdf is an A4 document (millimetres) with the DejaVu fonts added.
+// Each document gets its own copy of the font files: fpdf writes into the
+// bytes it is given while it cuts the subset, so sharing them would make a
+// document depend on the ones made before it.
+func newFpdf() *fpdf.Fpdf {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(sans, "", bytes.Clone(sansRegular))
+	f.AddUTF8FontFromBytes(sans, "B", bytes.Clone(sansBold))
+	f.AddUTF8FontFromBytes(sans, "I", bytes.Clone(sansOblique))
+	f.AddUTF8FontFromBytes(mono, "B", bytes.Clone(monoBold))
+	return f
+}
+
 // output writes the document to w. Returns fpdf's first error or the
 // writer's.
 func (d *doc) output(w io.Writer, what string) error {
@@ -113,11 +123,16 @@ func (d *doc) color(c rgb) { d.f.SetTextColor(c.split()) }
 func (d *doc) fill(c rgb)  { d.f.SetFillColor(c.split()) }
 func (d *doc) draw(c rgb)  { d.f.SetDrawColor(c.split()) }
 
-// font sets Helvetica in style ("", "B", "I") and size.
-func (d *doc) font(style string, size float64) { d.f.SetFont("Helvetica", style, size) }
+// sansScale brings DejaVu Sans, about a tenth wider than Helvetica, to
+// the widths the layout was drawn for.
+const sansScale = 0.9
 
-// mono sets Courier bold in size: codes and the structured communication.
-func (d *doc) mono(size float64) { d.f.SetFont("Courier", "B", size) }
+// font sets DejaVu Sans in style ("", "B", "I") and size (as Helvetica's).
+func (d *doc) font(style string, size float64) { d.f.SetFont(sans, style, size*sansScale) }
+
+// mono sets DejaVu Sans Mono bold in size: codes and the structured
+// communication.
+func (d *doc) mono(size float64) { d.f.SetFont(mono, "B", size) }
 
 // cell writes s (UTF-8) in a cell of w×h, shortened with "…" to fit,
 // aligned "L", "C" or "R", and moves right.
@@ -136,22 +151,33 @@ func (d *doc) para(w, h float64, s string) {
 	if d.t.lang == "fr" {
 		s = strings.NewReplacer(" ;", "\u00a0;", " :", "\u00a0:", " !", "\u00a0!", " ?", "\u00a0?").Replace(s)
 	}
-	d.f.MultiCell(w, h, d.tr(s), "", "L", false)
+	d.f.MultiCell(w, h, s, "", "L", false)
 }
 
-// fit translates s to cp1252 and shortens it with an ellipsis until it
-// fits in a cell of width w (cp1252 has one byte per character).
+// fit shortens s with an ellipsis until it fits in a cell of width w.
 func (d *doc) fit(s string, w float64) string {
-	c := d.tr(s)
 	room := w - 2*d.f.GetCellMargin()
-	if d.f.GetStringWidth(c) <= room {
-		return c
+	if d.f.GetStringWidth(s) <= room {
+		return s
 	}
-	const ellipsis = "\x85" // … in cp1252
-	for len(c) > 0 && d.f.GetStringWidth(c+ellipsis) > room {
-		c = c[:len(c)-1]
+	r := []rune(s)
+	for len(r) > 0 && d.f.GetStringWidth(string(r)+"…") > room {
+		r = r[:len(r)-1]
 	}
-	return strings.TrimRight(c, " ") + ellipsis
+	return strings.TrimRight(string(r), " ") + "…"
+}
+
+// lines splits s into the lines a cell of width w shows it in (at least
+// one), in the current font.
+func (d *doc) lines(s string, w float64) []string {
+	if s == "" {
+		return []string{""}
+	}
+	out := d.f.SplitText(s, w-2*d.f.GetCellMargin())
+	if len(out) == 0 {
+		return []string{""}
+	}
+	return out
 }
 
 // spaceLeft is the room between the current position and the bottom margin.

@@ -12,8 +12,9 @@ type Letter struct {
 	Lang     string // the citizen's language: nl, fr, de or en
 	City     string // the city that sells the vouchers
 	TypeName string // the voucher type's name in Lang
-	Citizen  string // name, and street and town, for the address block
-	Street   string
+	Citizen  string // name, street and house number, postcode and town:
+	Street   string // the address block
+	Town     string
 	OrderID  string
 	// Communication is the order's structured communication, written
 	// +++123/4567/89012+++; empty when the order cost nothing.
@@ -29,7 +30,7 @@ type Letter struct {
 	PriceCents  int64 // what the order cost; 0 for free bundles
 }
 
-// smsPriceCents is what an SMS to or from 4411 costs (FAQ: € 0.15).
+// smsPriceCents is what an SMS to or from 4411 costs (docs/sms.md: € 0.15).
 const smsPriceCents = 15
 
 // The codes table: codes per row, and the height of a row.
@@ -79,7 +80,7 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	f.SetXY(115, 40)
 	d.color(black)
 	d.font("", 10.5)
-	for _, line := range []string{l.Citizen, l.Street} {
+	for _, line := range []string{l.Citizen, l.Street, l.Town} {
 		if line != "" {
 			f.SetX(115)
 			d.cell(80, 5.5, line, "L")

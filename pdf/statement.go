@@ -78,8 +78,8 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	d.font("", 9)
 	d.color(grey)
 	if st.TotalCents > 0 {
-		d.cell(bw/2-pad, 5, t.amountDue, "L")
-		d.cell(bw/2-pad, 5, t.due+" "+t.date(st.Due), "R")
+		d.cell(bw*0.35-pad, 5, t.amountDue, "L")
+		d.cell(bw*0.65-pad, 5, t.due+" "+t.date(st.Due), "R")
 		f.SetXY(bx+pad, top+5)
 		d.color(blue)
 		d.font("B", 18)
@@ -109,7 +109,7 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	d.font("B", 11)
 	d.cell(contentW, 7, fmt.Sprintf("%s (%d)", t.sessions, len(st.Lines)), "L")
 	f.Ln(8)
-	tbl := statementTable(t)
+	tbl := statementTable(t, multiNumber(st.Lines))
 	tbl.header(d)
 	if len(st.Lines) == 0 {
 		d.font("I", 9)
@@ -118,7 +118,8 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 		f.Ln(7)
 	}
 	for i, l := range st.Lines {
-		if d.spaceLeft() < rowH {
+		cells := tbl.cells(statementRow(t, l))
+		if d.spaceLeft() < tbl.height(d, cells) {
 			f.AddPage()
 			d.color(grey)
 			d.font("", 8.5)
@@ -126,7 +127,7 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 			f.Ln(7)
 			tbl.header(d)
 		}
-		tbl.row(d, i%2 == 1, statementRow(t, l))
+		tbl.row(d, i%2 == 1, cells)
 	}
 	d.draw(rule)
 	f.SetLineWidth(0.2)
@@ -176,28 +177,65 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	return d.output(w, "statement")
 }
 
-// rowH is the height of a table row.
+// rowH is the height of a table row of one line of text.
 const rowH = 5.6
 
-// table is a table's columns: their titles, widths and alignment.
+// lineH is the height of each further line of a wrapped cell.
+const lineH = 3.6
+
+// table is a table's columns: their titles, widths and alignment, and
+// which of them wrap (the others are shortened to fit).
 type table struct {
 	titles []string
 	widths []float64
 	aligns []string
+	wrap   []bool
+	number bool // the phone-number column is shown
 }
 
-func statementTable(t *texts) table {
+// statementTable is the sessions table; with number, a column says which
+// of the account's numbers parked.
+func statementTable(t *texts, number bool) table {
+	if number {
+		return table{
+			titles: []string{t.colDate, t.colNumber, t.colPlate, t.colZone, t.colTime, t.colNote, t.colCost, t.colTx},
+			widths: []float64{17, 26, 21, 32, 21, 28, 16, 19},
+			aligns: []string{"L", "L", "L", "L", "L", "L", "R", "R"},
+			wrap:   []bool{false, false, false, true, false, true, false, false},
+			number: true,
+		}
+	}
 	return table{
 		titles: []string{t.colDate, t.colPlate, t.colZone, t.colTime, t.colNote, t.colCost, t.colTx},
-		widths: []float64{19, 22, 45, 30, 22, 21, 21},
+		widths: []float64{19, 22, 42, 26, 33, 19, 19},
 		aligns: []string{"L", "L", "L", "L", "L", "R", "R"},
+		wrap:   []bool{false, false, true, false, true, false, false},
 	}
+}
+
+// multiNumber reports whether more than one number parked.
+func multiNumber(lines []billing.Line) bool {
+	for _, l := range lines {
+		if l.Number != lines[0].Number {
+			return true
+		}
+	}
+	return false
+}
+
+// cells picks a row's cells for the table's columns: the number (the
+// row's second cell) only when the table shows it.
+func (tb table) cells(row []string) []string {
+	if tb.number {
+		return row
+	}
+	return append(row[:1:1], row[2:]...)
 }
 
 func (tb table) header(d *doc) {
 	d.fill(blue)
 	d.color(white)
-	d.font("B", 8)
+	d.font("B", 7)
 	for i, title := range tb.titles {
 		d.fillCell(tb.widths[i], rowH+0.8, title, tb.aligns[i])
 	}
@@ -205,17 +243,59 @@ func (tb table) header(d *doc) {
 	d.color(black)
 }
 
-func (tb table) row(d *doc, shaded bool, cells []string) {
-	d.fill(zebra)
+// split is each cell's lines: a wrapping column's text over as many lines
+// as it takes, any other's on one.
+func (tb table) split(d *doc, cells []string) [][]string {
 	d.font("", 8)
+	out := make([][]string, len(cells))
 	for i, c := range cells {
-		if shaded {
-			d.fillCell(tb.widths[i], rowH, c, tb.aligns[i])
+		if tb.wrap[i] {
+			out[i] = d.lines(c, tb.widths[i])
 		} else {
-			d.cell(tb.widths[i], rowH, c, tb.aligns[i])
+			out[i] = []string{c}
 		}
 	}
-	d.f.Ln(rowH)
+	return out
+}
+
+// height is the height of a row of cells.
+func (tb table) height(d *doc, cells []string) float64 {
+	n := 1
+	for _, ls := range tb.split(d, cells) {
+		n = max(n, len(ls))
+	}
+	return rowH + float64(n-1)*lineH
+}
+
+// row writes a row; a long note or zone wraps and the row grows to hold
+// it, never cut short.
+func (tb table) row(d *doc, shaded bool, cells []string) {
+	f := d.f
+	h := tb.height(d, cells)
+	x, y := f.GetX(), f.GetY()
+	if shaded {
+		d.fill(zebra)
+		f.Rect(x, y, contentW, h, "F")
+	}
+	d.font("", 8)
+	for i, ls := range tb.split(d, cells) {
+		for k, line := range ls {
+			f.SetXY(x, y+float64(k)*lineH)
+			d.cell(tb.widths[i], rowH, line, tb.aligns[i])
+		}
+		x += tb.widths[i]
+	}
+	f.SetXY(margin, y+h)
+}
+
+// phone writes an E.164 Belgian mobile number as Belgians read it,
+// "+32 470 12 34 56"; any other number as it is.
+func phone(e164 string) string {
+	if len(e164) != 12 || !strings.HasPrefix(e164, "+32") {
+		return e164
+	}
+	n := e164[3:]
+	return "+32 " + n[:3] + " " + n[3:5] + " " + n[5:7] + " " + n[7:]
 }
 
 // statementRow is the cells of one line.
@@ -253,7 +333,7 @@ func statementRow(t *texts, l billing.Line) []string {
 		notes = append(notes, t.noteDesk)
 	}
 	return []string{
-		t.date(l.End), l.Plate, zone, span, strings.Join(notes, ", "),
+		t.date(l.End), phone(l.Number), l.Plate, zone, span, strings.Join(notes, ", "),
 		t.money(l.CostCents), t.money(l.TransactionCents),
 	}
 }

@@ -18,6 +18,7 @@ type texts struct {
 	amountDue, nothingDue, structured, toAccount string // toAccount has a %s
 	sessions, noSessions                         string
 	colDate, colPlate, colZone, colTime, colNote string
+	colNumber                                    string
 	colCost, colTx                               string
 	totalParking, totalTx, total                 string
 	continued                                    string
@@ -58,7 +59,8 @@ func textsFor(lang string) (*texts, error) {
 			amountDue: "Te betalen", nothingDue: "Niets te betalen", structured: "Gestructureerde mededeling", toAccount: "op rekening %s",
 			sessions: "Parkeersessies", noSessions: "Geen parkeersessies in deze maand.",
 			colDate: "Datum", colPlate: "Nummerplaat", colZone: "Zone", colTime: "Begin – einde", colNote: "Opmerking",
-			colCost: "Parkeren", colTx: "Transactie",
+			colNumber: "Nummer",
+			colCost:   "Parkeren", colTx: "Transactie",
 			totalParking: "Parkeerkosten", totalTx: "Transactiekosten", total: "Totaal",
 			continued: "vervolg",
 			payRules: "Betalen met een overschrijving op rekening %s met de gestructureerde mededeling %s is kosteloos. " +
@@ -99,7 +101,8 @@ func textsFor(lang string) (*texts, error) {
 			amountDue: "Montant à payer", nothingDue: "Rien à payer", structured: "Communication structurée", toAccount: "sur le compte %s",
 			sessions: "Sessions de stationnement", noSessions: "Aucune session de stationnement ce mois-ci.",
 			colDate: "Date", colPlate: "Plaque", colZone: "Zone", colTime: "Début – fin", colNote: "Remarque",
-			colCost: "Coût", colTx: "Transaction",
+			colNumber: "Numéro",
+			colCost:   "Coût", colTx: "Transaction",
 			totalParking: "Frais de stationnement", totalTx: "Frais de transaction", total: "Total",
 			continued: "suite",
 			payRules: "Le paiement par virement sur le compte %s avec la communication structurée %s est gratuit. " +
@@ -144,7 +147,8 @@ func textsFor(lang string) (*texts, error) {
 			amountDue: "Zu zahlen", nothingDue: "Nichts zu zahlen", structured: "Strukturierte Mitteilung", toAccount: "auf das Konto %s",
 			sessions: "Parkvorgänge", noSessions: "Keine Parkvorgänge in diesem Monat.",
 			colDate: "Datum", colPlate: "Kennzeichen", colZone: "Zone", colTime: "Beginn – Ende", colNote: "Hinweis",
-			colCost: "Parken", colTx: "Transaktion",
+			colNumber: "Nummer",
+			colCost:   "Parken", colTx: "Transaktion",
 			totalParking: "Parkgebühren", totalTx: "Transaktionskosten", total: "Gesamt",
 			continued: "Fortsetzung",
 			payRules: "Die Zahlung per Überweisung auf das Konto %s mit der strukturierten Mitteilung %s ist kostenlos. " +
@@ -185,7 +189,8 @@ func textsFor(lang string) (*texts, error) {
 			amountDue: "Amount due", nothingDue: "Nothing to pay", structured: "Structured communication", toAccount: "to account %s",
 			sessions: "Parking sessions", noSessions: "No parking sessions this month.",
 			colDate: "Date", colPlate: "Plate", colZone: "Zone", colTime: "Start – end", colNote: "Note",
-			colCost: "Parking", colTx: "Transaction",
+			colNumber: "Number",
+			colCost:   "Parking", colTx: "Transaction",
 			totalParking: "Parking", totalTx: "Transaction costs", total: "Total",
 			continued: "continued",
 			payRules: "Paying by bank transfer to account %s, quoting the structured communication %s, is free of charge. " +

@@ -129,7 +129,7 @@ func (f *fakePayments) Start(_ context.Context, r permits.PaymentRequest) (permi
 
 var errDown = errors.New("provider down")
 
-// referenceTypes are the permit types of SPEC §12, from the embedded
+// referenceTypes are the permit types of docs/tariffs.md, from the embedded
 // configuration (as cmd/smspark maps them).
 func referenceTypes(tb testing.TB) []permits.Type {
 	tb.Helper()

@@ -1,4 +1,4 @@
-// Package permits sells and tracks parking permits (SPEC §6b, after the
+// Package permits sells and tracks parking permits (docs/permits.md, after the
 // Swedish permit portal of seed 003): the permit types a city offers
 // (zones, a price per length: a month or a year), permits bought for one
 // to three plates from a start date, paid online with retries, active from
@@ -38,7 +38,7 @@ var (
 	// ErrInvalidRequest means a request is malformed: no plate, more than
 	// MaxPlates, a plate twice, a bad number of days.
 	ErrInvalidRequest = errors.New("invalid permit request")
-	// ErrInvalidPlate means a plate is not a plate (SPEC §1).
+	// ErrInvalidPlate means a plate is not a plate (docs/sms.md).
 	ErrInvalidPlate = errors.New("invalid plate")
 	// ErrInvalidDate means a date is malformed, in the past, or too far
 	// ahead.

@@ -155,7 +155,7 @@ type BuyRequest struct {
 	Length Length
 	// Start is the first day; the zero Date means today.
 	Start tariffs.Date
-	// Plates, 1 to MaxPlates of them, in any written form (SPEC §1).
+	// Plates, 1 to MaxPlates of them, in any written form (docs/sms.md).
 	Plates   []string
 	Holder   string
 	Language string

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The kill -9 test at a bigger size: the engine is SIGKILLed several times
-# under load from the simulator and restarted; every MO the simulator got a
-# deliver_sm_resp for must be answered, and every session confirmed before
-# a kill must still be there. make test runs the same test small.
+# under load from the simulator's virtual phones and restarted. Every start
+# parks a plate never used before; every MO the simulator got a
+# deliver_sm_resp for must be answered and its effect be in the store (the
+# session it started exists, the one it stopped ended by a stop). make test
+# runs the same test small.
 #
 #   scripts/kill9.sh [PHONES] [KILLS] [SECONDS]     (default 200 5 30)
 set -euo pipefail

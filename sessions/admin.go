@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrNoSuchSession is returned when no running session matches.
@@ -52,4 +53,12 @@ func (e *Engine) Running(number, plate, zone string, limit int) []Session {
 		}
 	}
 	return out
+}
+
+// CostSoFar is what a running session costs if it ends at at: the amount
+// a status reply gives.
+func (e *Engine) CostSoFar(s Session, at time.Time) int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cost(s, at)
 }

@@ -5,7 +5,7 @@ import "time"
 // Outcome is the machine-readable result of an MO, kept with its reply.
 type Outcome string
 
-// Outcomes, SPEC §2.
+// Outcomes, docs/sms.md.
 const (
 	Started           Outcome = "started"
 	AlreadyStarted    Outcome = "already_started"
@@ -36,6 +36,16 @@ const (
 	UnsupportedNumber Outcome = "unsupported_number"
 	TooManyRequests   Outcome = "too_many_requests"
 )
+
+// Outcomes returns every outcome, in the order above (metrics start a
+// series at 0 for each).
+func Outcomes() []Outcome {
+	return []Outcome{Started, AlreadyStarted, Replaced, Stopped, StatusReport, CredentialsSent,
+		ConfirmationsOff, ConfirmationsOn, LanguageSet, VoucherStarted, DayTicketStarted, PermitHolder,
+		SessionEnding, SessionExpired, UnknownCommand, UnknownZone, InvalidPlate, NoPlate, NoSession,
+		AmbiguousStop, PlateTaken, RegistrationReq, LimitReached, VoucherUnknown, VoucherUsed,
+		VoucherExpired, UnsupportedNumber, TooManyRequests}
+}
 
 // IsError reports whether the outcome is an error, answered from 4400.
 func (o Outcome) IsError() bool {

@@ -1,5 +1,5 @@
 // Package sessions is smspark's engine: it applies parsed SMS commands to the
-// running parking sessions, under the account rules of SPEC §3–4, and says
+// running parking sessions, under the account rules of docs/accounts.md, and says
 // what to answer. Memory is the source of truth for running sessions; the
 // Store is its durable journal, written before any reply is queued.
 package sessions
@@ -233,7 +233,7 @@ type VoucherUse struct {
 }
 
 // Grant is a reduced tariff a city's counter grants to a number or an
-// account for a period (SPEC §6b): sessions in that city cost Percent of
+// account for a period (docs/permits.md): sessions in that city cost Percent of
 // their normal cost. Who granted it and why are kept.
 type Grant struct {
 	ID        string    `json:"id"`

@@ -20,16 +20,19 @@ const statusParts = 3
 // nl/fr/de "€ 2,83", en "€2.83". A language_set notice renders in its
 // Language when that is one of the four.
 //
-// Every text is GSM 03.38 and fits one SMS of 160 septets with the longest
-// values a notice carries (plates of 10 characters, zone codes of 6 digits,
-// zone names of 24 characters, amounts up to € 999.999,99, passwords of 16
-// characters): zone names are transliterated to the GSM alphabet, and a
-// text that would not fit is rendered again with zone codes only. The
-// status reply may take up to three concatenated SMS of 153 septets; the
-// sessions that do not fit are summarised as "and N more". An ambiguous
-// stop lists the plates that fit one SMS and summarises the rest likewise.
-// The password is the only value inserted as is; one outside the GSM
-// alphabet makes the credentials reply UCS-2.
+// Values are inserted as they are, never transliterated. The wording of
+// every template is GSM 03.38, so a text is GSM 03.38 unless a value
+// (a zone name such as "Cœur historique" or "Łęczycka", a password) holds a
+// character the alphabet lacks; the reply then goes in UCS-2. With the
+// longest values a notice carries (plates of 10 characters, zone codes of
+// 6 digits, zone names of 24 characters, amounts up to € 999.999,99,
+// passwords of 16 characters) a GSM 03.38 text fits one SMS of 160 septets,
+// and a UCS-2 text at most ucs2Parts concatenated SMS of 67 characters (one
+// of 70 when it is that short); a text that would not fit is rendered
+// again with zone codes only. The status reply may take up to three
+// concatenated SMS (153 septets or 67 UCS-2 characters each); the sessions
+// that do not fit are summarised as "and N more". An ambiguous stop lists
+// the plates that fit one SMS and summarises the rest likewise.
 //
 // The fields each outcome uses:
 //
@@ -65,11 +68,25 @@ func Render(lang string, loc *time.Location, n Notice) string {
 		return r.ambiguous()
 	}
 	text := r.single()
-	if !fitsOne(text) {
+	if !fits(text) {
 		r.names = false
 		text = r.single()
 	}
 	return text
+}
+
+// ucs2Parts is how many concatenated SMS a reply in UCS-2 may take: the
+// longest templates hold about 160 characters, which UCS-2 carries in
+// three parts of 67.
+const ucs2Parts = 3
+
+// fits reports whether text fits what a reply may take: one GSM 03.38 SMS,
+// or ucs2Parts concatenated SMS when a value makes it UCS-2.
+func fits(text string) bool {
+	if n, ok := gsm.Septets(text); ok {
+		return n <= gsm.MaxSeptets
+	}
+	return len(gsm.SplitUCS2(text)) <= ucs2Parts
 }
 
 // isLanguage reports whether lang is one of the reply languages.
@@ -181,7 +198,7 @@ func (r renderer) fill(tmpl string) string {
 	val := func(key string) (string, bool) {
 		switch key {
 		case "{plate}":
-			return gsm.ToGSM(n.Plate), true
+			return n.Plate, true
 		case "{zone}":
 			return r.zone(n.Zone, n.ZoneName), true
 		case "{start}":
@@ -195,7 +212,7 @@ func (r renderer) fill(tmpl string) string {
 		case "{cost}":
 			return lx.money(n.CostCents), true
 		case "{user}":
-			return gsm.ToGSM(n.Username), true
+			return n.Username, true
 		case "{pass}":
 			return n.Password, true
 		case "{site}":
@@ -204,7 +221,7 @@ func (r renderer) fill(tmpl string) string {
 		if n.Ended != nil {
 			switch key {
 			case "{oldplate}":
-				return gsm.ToGSM(n.Ended.Plate), true
+				return n.Ended.Plate, true
 			case "{oldzone}":
 				return r.zone(n.Ended.Zone, n.Ended.ZoneName), true
 			case "{oldcost}":
@@ -252,11 +269,10 @@ func expand(tmpl string, val func(key string) (string, bool)) string {
 // zone returns how a reply names a zone: its code and, unless the reply
 // must be short, its name.
 func (r renderer) zone(code, name string) string {
-	code = gsm.ToGSM(code)
 	if name == "" || !r.names {
 		return code
 	}
-	return code + " " + gsm.ToGSM(name)
+	return code + " " + name
 }
 
 // clock returns t as HH:MM in the renderer's location.
@@ -303,7 +319,7 @@ func (r renderer) status() string {
 // line renders one session of the status reply.
 func (r renderer) line(l SessionLine) string {
 	return strings.NewReplacer(
-		"{plate}", gsm.ToGSM(l.Plate),
+		"{plate}", l.Plate,
 		"{zone}", r.zone(l.Zone, l.ZoneName),
 		"{start}", r.clock(l.Start),
 		"{cost}", r.lx.money(l.CostCents),
@@ -317,7 +333,7 @@ func (r renderer) ambiguous() string {
 	if len(lines) == 0 {
 		return lx.noSession
 	}
-	first := gsm.ToGSM(lines[0].Plate)
+	first := lines[0].Plate
 	render := func(plates string) string {
 		return strings.NewReplacer("{plates}", plates, "{first}", first).Replace(lx.ambiguousStop)
 	}
@@ -327,7 +343,7 @@ func (r renderer) ambiguous() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(gsm.ToGSM(l.Plate))
+		b.WriteString(l.Plate)
 		plates := b.String()
 		if i < len(lines)-1 {
 			plates += " " + lx.more(len(lines)-i-1)
@@ -587,3 +603,7 @@ func english() lexicon {
 		tooManyRequests:      "Too many PASS requests. Please try again in an hour.",
 	}
 }
+
+// Money writes cents as the replies in lang write an amount ("€ 1,50",
+// "1,50 €", "€1.50"); anything unknown is Dutch.
+func Money(lang string, cents int64) string { return lexiconFor(lang).money(cents) }

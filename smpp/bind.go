@@ -89,6 +89,9 @@ func (b *bind) setState(state string, s *session) {
 	}
 	b.mu.Unlock()
 	b.c.m.setUp(b.smsc.Name, b.kind, state == StateUp)
+	if changed && state == StateUp && b.kind != KindReceiver && b.c.opts.OnBindUp != nil {
+		b.c.opts.OnBindUp(b.smsc.Operator)
+	}
 }
 
 // current returns the session of an up bind, nil otherwise.
@@ -232,15 +235,15 @@ func (b *bind) submit(ctx context.Context, body []byte) (string, *SubmitError) {
 	select {
 	case b.window <- struct{}{}:
 	case <-ctx.Done():
-		return "", &SubmitError{Temporary: true, Err: ctx.Err()}
+		return "", &SubmitError{Temporary: true, Err: fmt.Errorf("%w: waiting for the window: %w", ErrBusy, ctx.Err())}
 	}
 	b.c.m.window(b.smsc.Name, 1)
 	defer func() {
 		<-b.window
 		b.c.m.window(b.smsc.Name, -1)
 	}()
-	if err := b.lim.wait(ctx, b.c.clock()); err != nil {
-		return "", &SubmitError{Temporary: true, Err: err}
+	if err := b.lim.wait(ctx, time.Now); err != nil {
+		return "", &SubmitError{Temporary: true, Err: fmt.Errorf("%w: waiting for the pace: %w", ErrBusy, err)}
 	}
 	s := b.current()
 	if s == nil || !s.beginSubmit() {
@@ -251,18 +254,26 @@ func (b *bind) submit(ctx context.Context, body []byte) (string, *SubmitError) {
 	if err != nil {
 		return "", &SubmitError{Temporary: true, Err: err}
 	}
-	if resp.status != statusOK {
+	if resp.status != statusOK || resp.id == pdu.GenericNACKID {
 		se := statusError(resp.status)
-		if se.Temporary {
+		if resp.id == pdu.GenericNACKID {
+			// A generic_nack answers a PDU the SMSC could not take at
+			// all; its status classes it, and one without a status is
+			// the SMSC's trouble: temporary.
+			se.GenericNack = true
+			se.Temporary = se.Temporary || resp.status == statusOK
+			if resp.status == statusOK {
+				se.Err = errors.New("smpp: generic_nack")
+			}
+		}
+		b.c.m.submitError(b.smsc.Name, se)
+		if ClassifyStatus(resp.status).Throttle {
 			b.throttles.Add(1)
 			b.c.m.throttle(b.smsc.Name)
-			b.lim.throttled(b.c.clock(), b.c.opts.throttlePause)
+			b.lim.throttled(time.Now(), b.c.opts.throttlePause)
 			b.log.Warn().Uint32("status", uint32(resp.status)).Msg("smpp: SMSC throttles, slowing down")
 		}
 		return "", se
-	}
-	if resp.id == pdu.GenericNACKID {
-		return "", &SubmitError{Status: resp.status, Err: errors.New("smpp: generic_nack")}
 	}
 	return decodeCString(resp.body), nil
 }

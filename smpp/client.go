@@ -70,10 +70,10 @@ type ClientOptions struct {
 	Logger zerolog.Logger
 	// Registerer for the metrics; nil registers none.
 	Registerer prometheus.Registerer
-	// Clock gives MO.Received, Part.Received, BindStatus.Since, the age of
-	// parts and the pace of submits; nil is time.Now. Network timeouts
-	// (enquire_link, resps, drain) use real time. With MaxSubmitsPerSecond
-	// set, Clock must advance like real time.
+	// Clock gives MO.Received, Part.Received, BindStatus.Since and the
+	// age of parts; nil is time.Now. Network timeouts (enquire_link,
+	// resps, drain) and the pace of submits use real time: a clock that
+	// stands still (a test) or steps back never stalls a submit.
 	Clock func() time.Time
 	// Dial opens connections; nil is a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -88,6 +88,10 @@ type ClientOptions struct {
 	// when all are busy is answered ESME_RX_T_APPN at once, so that the
 	// SMSC delivers it again.
 	HandlerWorkers int
+	// OnBindUp, when set, is called (on the bind's goroutine, so quickly)
+	// with the SMSC's operator each time a bind that can submit comes up:
+	// replies waiting for a retry there need not wait out their backoff.
+	OnBindUp func(operator string)
 
 	// Test hooks.
 	seqStart      uint32                         // the sequence counter of every bind starts after this
@@ -260,7 +264,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		log:   opts.Logger,
 		clock: opts.Clock,
 		dial:  opts.Dial,
-		m:     newMetrics(opts.Registerer, opts.SMSCs),
+		m:     newMetrics(opts.Registerer),
 		asm:   newAssembler(opts.Parts, opts.PartMaxAge),
 	}
 	if c.clock == nil {
@@ -430,7 +434,7 @@ type BindStatus struct {
 
 // Status returns the state of every bind, in the order of the SMSCs.
 func (c *Client) Status() []BindStatus {
-	now := c.clock()
+	now := time.Now() // the pace runs on real time
 	binds := c.links.binds()
 	out := make([]BindStatus, 0, len(binds))
 	for _, b := range binds {

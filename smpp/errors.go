@@ -1,8 +1,10 @@
 package smpp
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 )
@@ -17,6 +19,10 @@ var (
 	// ErrTimeout: no resp within the SMSC's ResponseTimeout. Temporary:
 	// the SMSC may or may not have taken the message.
 	ErrTimeout = errors.New("smpp: no response in time")
+	// ErrBusy: the submit was never sent: ctx ended while it waited for
+	// a place in the bind's window or for the SMSC's pace. Temporary: the
+	// message is fine, the bind is busy.
+	ErrBusy = errors.New("smpp: bind busy")
 	// ErrUnknownOperator: no SMSC serves the MT's operator. Permanent.
 	ErrUnknownOperator = errors.New("smpp: no SMSC for the operator")
 	// ErrTooLong: the text needs more than 255 parts. Permanent.
@@ -32,9 +38,10 @@ var (
 )
 
 // SubmitError is the error of Submit. Temporary says whether sending the
-// MT again later may succeed: throttling (ESME_RTHROTTLED), a full queue
-// (ESME_RMSGQFUL), timeouts, no bind up and a bind lost mid-submit are
-// temporary; every other status the SMSC answers is permanent. Status is
+// MT again later may succeed: timeouts, no bind up, a bind lost
+// mid-submit and the statuses ClassifyStatus calls temporary (generic_nack
+// included, classed by its command_status) are; ErrUnknownOperator,
+// ErrBadAddress, ErrTooLong and the permanent statuses are not. Status is
 // the SMSC's command_status, 0 when the SMSC did not answer. Err is the
 // cause (a pdu.Status when the SMSC answered an error, else a sentinel of
 // this package or a context error) and is what Unwrap returns.
@@ -44,6 +51,8 @@ type SubmitError struct {
 	Err       error
 	// Sent is how many parts of the MT the SMSC accepted before the error.
 	Sent int
+	// GenericNack: the SMSC answered the submit_sm with a generic_nack.
+	GenericNack bool
 }
 
 // Error describes the failure.
@@ -52,14 +61,58 @@ func (e *SubmitError) Error() string {
 	if e.Temporary {
 		kind = "temporary"
 	}
-	if e.Status != 0 {
-		return fmt.Sprintf("smpp: submit: %s error: status %#x (%v)", kind, uint32(e.Status), e.Err)
+	what := "status"
+	if e.GenericNack {
+		what = "generic_nack"
+	}
+	if e.Status != 0 || e.GenericNack {
+		return fmt.Sprintf("smpp: submit: %s error: %s %#x (%s)", kind, what, uint32(e.Status), ClassifyStatus(e.Status).Name)
 	}
 	return fmt.Sprintf("smpp: submit: %s error: %v", kind, e.Err)
 }
 
 // Unwrap returns the cause.
 func (e *SubmitError) Unwrap() error { return e.Err }
+
+// Reason names the failure in a few bounded words, for metrics and the
+// message's record: the status's name (ESME_RINVDSTADR) when the SMSC
+// answered one, else what went wrong (no_smsc, bad_address, too_long,
+// no_bind, bind_lost, busy, timeout, canceled, error).
+func (e *SubmitError) Reason() string {
+	switch {
+	case e.Status != 0 || e.GenericNack:
+		return ClassifyStatus(e.Status).Name
+	case errors.Is(e.Err, ErrUnknownOperator):
+		return "no_smsc"
+	case errors.Is(e.Err, ErrBadAddress):
+		return "bad_address"
+	case errors.Is(e.Err, ErrTooLong):
+		return "too_long"
+	case errors.Is(e.Err, ErrNoBind):
+		return "no_bind"
+	case errors.Is(e.Err, ErrBindLost):
+		return "bind_lost"
+	case errors.Is(e.Err, ErrBusy):
+		return "busy"
+	case errors.Is(e.Err, ErrTimeout), errors.Is(e.Err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(e.Err, context.Canceled):
+		return "canceled"
+	}
+	return "error"
+}
+
+// PermanentReasons are the reasons a SubmitError that is not temporary
+// can give: every permanent status's name and the permanent sentinels'.
+func PermanentReasons() []string {
+	out := []string{"no_smsc", "bad_address", "too_long"}
+	for _, c := range StatusTable() {
+		if !c.Temporary {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
 
 // Temporary reports whether err is a *SubmitError (wrapped or not) that
 // says trying again later may succeed.
@@ -68,14 +121,20 @@ func Temporary(err error) bool {
 	return errors.As(err, &se) && se.Temporary
 }
 
-// statusError classifies a command_status the SMSC answered a submit with.
-func statusError(st pdu.Status) *SubmitError {
-	return &SubmitError{Status: st, Temporary: temporaryStatus(st), Err: st}
+// Throttle reports whether the SMSC asked to slow down
+// (ESME_RTHROTTLED, ESME_RMSGQFUL) or the bind was too busy to send the
+// submit at all (ErrBusy): the bind paces what comes next, so the MT is
+// worth trying again soon, without a growing backoff.
+func (e *SubmitError) Throttle() bool {
+	if errors.Is(e.Err, ErrBusy) {
+		return true
+	}
+	return e.Status != statusOK && ClassifyStatus(e.Status).Throttle
 }
 
-// temporaryStatus reports whether a submit answered st may succeed later.
-func temporaryStatus(st pdu.Status) bool {
-	return st == statusThrottled || st == statusMsgQFul
+// statusError classifies a command_status the SMSC answered a submit with.
+func statusError(st pdu.Status) *SubmitError {
+	return &SubmitError{Status: st, Temporary: ClassifyStatus(st).Temporary, Err: st}
 }
 
 // BindRefusal is the error of a bind the SMSC answered with an error
@@ -100,9 +159,9 @@ func (e *BindRefusal) Unwrap() error { return ErrBindRefused }
 // overloaded, ESME_RALYBND (0x05) the former, ESME_RSYSERR (0x08) a fault
 // of the SMSC.
 func (e *BindRefusal) Config() bool {
-	switch e.Status {
-	case 0x0E, 0x0F, 0x53:
-		return true
-	}
-	return false
+	return slices.Contains(configStatuses(), e.Status)
 }
+
+// configStatuses are the bind refusals that are configuration errors:
+// ESME_RINVPASWD, ESME_RINVSYSID, ESME_RINVSYSTYP.
+func configStatuses() []pdu.Status { return []pdu.Status{0x0E, 0x0F, 0x53} }

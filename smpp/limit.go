@@ -18,7 +18,10 @@ const (
 
 // limiter paces the submits of one SMSC: at most rate per second, evenly
 // spaced (a token bucket of depth one), on the injected clock. A rate of 0
-// is no limit. It is safe for concurrent use.
+// is no limit. A submit takes its slot only when the slot is due: one
+// that gives up waiting (its context ended) books nothing, so waiting
+// submits never push the next slot away, and submits waiting at once go
+// one slot each, never in a burst. It is safe for concurrent use.
 type limiter struct {
 	mu        sync.Mutex
 	rate      float64   // configured, per second; 0: none
@@ -31,33 +34,29 @@ func newLimiter(perSecond int) *limiter {
 	return &limiter{rate: float64(perSecond), cur: float64(perSecond)}
 }
 
-// reserve books the next submit slot at now and returns how long to wait
-// for it.
-func (l *limiter) reserve(now time.Time) time.Duration {
+// take takes the submit slot at now when it is due (0, true); otherwise
+// it returns how long until the slot is due, and takes nothing.
+func (l *limiter) take(now time.Time) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.slowUntil.IsZero() && !now.Before(l.slowUntil) {
 		l.cur, l.slowUntil = l.rate, time.Time{}
 	}
-	at := now
-	if l.next.After(at) {
-		at = l.next
-		// A clock that stepped back (NTP, a test) must not stall submits:
-		// no slot is further away than one interval plus a throttle pause.
-		var interval time.Duration
-		if l.cur > 0 {
-			interval = time.Duration(float64(time.Second) / l.cur)
-		}
-		if limit := now.Add(interval + defaultThrottlePause); at.After(limit) {
-			at = limit
-		}
-	}
+	var interval time.Duration
 	if l.cur > 0 {
-		l.next = at.Add(time.Duration(float64(time.Second) / l.cur))
-	} else {
-		l.next = at
+		interval = time.Duration(float64(time.Second) / l.cur)
 	}
-	return at.Sub(now)
+	if l.next.After(now) {
+		// A clock that stepped back (NTP, a test) must not stall
+		// submits: no slot is further away than one interval plus a
+		// throttle pause.
+		if limit := now.Add(interval + defaultThrottlePause); l.next.After(limit) {
+			l.next = limit
+		}
+		return l.next.Sub(now), false
+	}
+	l.next = now.Add(interval)
+	return 0, true
 }
 
 // throttled slows the limiter down at now: the rate is halved (not below
@@ -85,20 +84,23 @@ func (l *limiter) perSecond(now time.Time) float64 {
 	return l.cur
 }
 
-// wait reserves a slot and waits for it, or for ctx. It returns ctx's
-// error.
-func (l *limiter) wait(ctx context.Context, now time.Time) error {
-	d := l.reserve(now)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// wait waits for a submit slot and takes it, or returns ctx's error.
+func (l *limiter) wait(ctx context.Context, clock func() time.Time) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, ok := l.take(clock())
+		if ok {
+			return nil
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
 	}
 }
 

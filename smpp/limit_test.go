@@ -7,27 +7,28 @@ import (
 
 func TestLimiterPacesAndSlowsDown(t *testing.T) {
 	t0 := time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
 	l := newLimiter(10)
-	for i, want := range []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond} {
-		if got := l.reserve(t0); got != want {
-			t.Fatalf("reservation %d waits %v, want %v", i, got, want)
+	expectTake := func(at time.Time, wait time.Duration, ok bool) {
+		t.Helper()
+		if d, got := l.take(at); d != wait || got != ok {
+			t.Fatalf("take at %v = %v, %v; want %v, %v", at.Sub(t0), d, got, wait, ok)
 		}
 	}
+	expectTake(t0, 0, true)
+	expectTake(t0, 100*ms, false)
+	expectTake(t0, 100*ms, false) // asking again books nothing
+	expectTake(t0.Add(100*ms), 0, true)
 	// Idle for a while: no burst is saved up beyond one.
 	t1 := t0.Add(time.Minute)
-	if got := l.reserve(t1); got != 0 {
-		t.Fatalf("after idling: %v", got)
-	}
+	expectTake(t1, 0, true)
 	l.throttled(t1, time.Second)
 	if got := l.perSecond(t1); got != 5 {
 		t.Fatalf("rate %v after throttling, want 5", got)
 	}
-	if got := l.reserve(t1); got != time.Second {
-		t.Fatalf("first submit after throttling waits %v, want the 1 s pause", got)
-	}
-	if got := l.reserve(t1); got != time.Second+200*time.Millisecond {
-		t.Fatalf("then %v, want 1.2 s at 5/s", got)
-	}
+	expectTake(t1, time.Second, false) // the pause
+	expectTake(t1.Add(time.Second), 0, true)
+	expectTake(t1.Add(time.Second), 200*ms, false) // then 5/s
 	l.throttled(t1, time.Second)
 	l.throttled(t1, time.Second)
 	l.throttled(t1, time.Second)
@@ -40,12 +41,14 @@ func TestLimiterPacesAndSlowsDown(t *testing.T) {
 	}
 
 	unlimited := newLimiter(0)
-	if got := unlimited.reserve(t0) + unlimited.reserve(t0); got != 0 {
-		t.Fatalf("no limit waits %v", got)
+	for range 2 {
+		if d, ok := unlimited.take(t0); !ok {
+			t.Fatalf("no limit waits %v", d)
+		}
 	}
 	unlimited.throttled(t0, time.Second)
-	if got := unlimited.reserve(t0); got != time.Second {
-		t.Fatalf("no limit, throttled: waits %v, want the pause", got)
+	if d, ok := unlimited.take(t0); ok || d != time.Second {
+		t.Fatalf("no limit, throttled: waits %v, want the pause", d)
 	}
 	if got := unlimited.perSecond(t0); got != 0 {
 		t.Fatalf("no limit, throttled: rate %v", got)
@@ -126,9 +129,44 @@ func TestLimiterSurvivesClockStepBack(t *testing.T) {
 	for _, rate := range []int{0, 10} {
 		l := newLimiter(rate)
 		t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-		l.reserve(t0)
-		if d := l.reserve(t0.Add(-time.Hour)); d > time.Second+defaultThrottlePause {
+		l.take(t0)
+		if d, _ := l.take(t0.Add(-time.Hour)); d > time.Second+defaultThrottlePause {
 			t.Fatalf("rate %d: after a step back of an hour, the next submit waits %s", rate, d)
 		}
+	}
+}
+
+// TestLimiterPacesConcurrentSubmitsAfterThrottling: after a throttle, the
+// submits waiting at once (a full window) each get their own slot at the
+// slowed rate, none in a burst (which the SMSC throttles again); and
+// submits that give up waiting book nothing, so the slots never run away
+// from the clock while the outbox retries.
+func TestLimiterPacesConcurrentSubmitsAfterThrottling(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	l := newLimiter(10)
+	l.throttled(t0, time.Second)
+	const waiting = 20
+	var went []time.Duration
+	// Every 10 ms of the clock, each submit still waiting asks for its
+	// slot (asking books nothing: one that gave up costs no slot).
+	pending := waiting
+	for at := time.Duration(0); at <= 5*time.Second; at += 10 * time.Millisecond {
+		for range pending {
+			if _, ok := l.take(t0.Add(at)); ok {
+				went = append(went, at)
+				pending--
+			}
+		}
+	}
+	if len(went) == 0 || went[0] != time.Second {
+		t.Fatalf("first submit after the throttle went at %v, want after the 1 s pause", went)
+	}
+	for i := 1; i < len(went); i++ {
+		if gap := went[i] - went[i-1]; gap < 200*time.Millisecond {
+			t.Fatalf("submits %d and %d went %v apart, want at least 200 ms (5/s)", i, i+1, gap)
+		}
+	}
+	if len(went) < waiting {
+		t.Fatalf("%d of %d submits went within 5 s, want every one (5/s after 1 s)", len(went), waiting)
 	}
 }

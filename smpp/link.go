@@ -28,11 +28,13 @@ type link struct {
 // newLink builds the binds of s; they start with Run or StartSMSC.
 func (c *Client) newLink(s SMSC) *link {
 	l := &link{smsc: s}
+	c.m.initSMSC(s.Name)
 	lim := newLimiter(s.MaxSubmitsPerSecond)
 	kinds := []string{KindTransceiver}
 	if s.BindMode == TransmitterReceiver {
 		kinds = []string{KindTransmitter, KindReceiver}
 	}
+	c.m.init(s.Name, kinds)
 	for _, k := range kinds {
 		l.binds = append(l.binds, newBind(c, s, k, lim))
 	}

@@ -18,21 +18,30 @@ type metrics struct {
 	redelivers *prometheus.CounterVec
 	refusals   *prometheus.CounterVec
 	refused    *prometheus.GaugeVec
+	submitErrs *prometheus.CounterVec
 }
 
-// newMetrics registers the metrics with reg, the series of every SMSC of
-// smscs at 0; nil reg gives nil. Registering twice with one registry
-// panics (promauto).
-func newMetrics(reg prometheus.Registerer, smscs []SMSC) *metrics {
+// newMetrics registers the metrics with reg; nil reg gives nil.
+// Registering twice with one registry panics (promauto).
+func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg == nil {
 		return nil
 	}
-	m := registerMetrics(promauto.With(reg))
-	for _, s := range smscs {
-		m.redelivers.WithLabelValues(s.Name)
-		m.refused.WithLabelValues(s.Name)
+	return registerMetrics(promauto.With(reg))
+}
+
+// initSMSC makes the series of an SMSC whose labels are known exist at 0
+// from the first scrape.
+func (m *metrics) initSMSC(smsc string) {
+	if m != nil {
+		m.redelivers.WithLabelValues(smsc)
+		m.refused.WithLabelValues(smsc)
+		m.throttles.WithLabelValues(smsc)
+		m.reconnects.WithLabelValues(smsc)
+		for _, st := range configStatuses() {
+			m.refusals.WithLabelValues(smsc, statusLabel(uint32(st)))
+		}
 	}
-	return m
 }
 
 func registerMetrics(f promauto.Factory) *metrics {
@@ -69,6 +78,48 @@ func registerMetrics(f promauto.Factory) *metrics {
 			Name: "smspark_smpp_reconnects_total",
 			Help: "Bind attempts after a bind failed or went down, by SMSC.",
 		}, []string{"smsc"}),
+		submitErrs: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_submit_errors_total",
+			Help: "submit_sm answered with an error status (or a generic_nack), by SMSC, command_status name and class (temporary: retried; permanent: the reply failed).",
+		}, []string{"smsc", "status", "class"}),
+	}
+}
+
+// init creates, at 0, every series whose labels the SMSC's configuration
+// already says, so that the first scrape shows them.
+func (m *metrics) init(smsc string, kinds []string) {
+	if m == nil {
+		return
+	}
+	for _, k := range kinds {
+		m.bindsUp.WithLabelValues(smsc, k)
+	}
+	m.windowUsed.WithLabelValues(smsc)
+	m.throttles.WithLabelValues(smsc)
+	m.reconnects.WithLabelValues(smsc)
+	for _, c := range StatusTable() {
+		m.submitErrs.WithLabelValues(smsc, c.Name, className(c.Temporary))
+	}
+	for _, cmd := range []struct{ name, dir string }{
+		{"submit_sm", "out"}, {"submit_sm_resp", "in"}, {"deliver_sm", "in"}, {"deliver_sm_resp", "out"},
+		{"enquire_link", "out"}, {"enquire_link_resp", "in"}, {"enquire_link", "in"}, {"enquire_link_resp", "out"},
+		{"generic_nack", "in"}, {"generic_nack", "out"},
+	} {
+		m.pdus.WithLabelValues(smsc, cmd.name, cmd.dir)
+	}
+}
+
+// className is the class label of a submit error.
+func className(temporary bool) string {
+	if temporary {
+		return "temporary"
+	}
+	return "permanent"
+}
+
+func (m *metrics) submitError(smsc string, se *SubmitError) {
+	if m != nil {
+		m.submitErrs.WithLabelValues(smsc, se.Reason(), className(se.Temporary)).Inc()
 	}
 }
 
@@ -117,7 +168,7 @@ func (m *metrics) redelivery(smsc string) {
 // error gauge by config.
 func (m *metrics) bindRefused(smsc string, status uint32, config bool) {
 	if m != nil {
-		m.refusals.WithLabelValues(smsc, fmt.Sprintf("%#02x", status)).Inc()
+		m.refusals.WithLabelValues(smsc, statusLabel(status)).Inc()
 		m.setConfigError(smsc, config)
 	}
 }
@@ -132,3 +183,6 @@ func (m *metrics) setConfigError(smsc string, config bool) {
 	}
 	m.refused.WithLabelValues(smsc).Set(v)
 }
+
+// statusLabel is a command_status as the status label gives it: "0x0e".
+func statusLabel(status uint32) string { return fmt.Sprintf("%#02x", status) }

@@ -1,8 +1,12 @@
 package smpp
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // TestLedgerClaims: an unacked MO is claimable only once its bind ended,
@@ -62,5 +66,54 @@ func TestLedgerClaims(t *testing.T) {
 	}
 	if l.claim(live, MO{SMSC: mo.SMSC, From: mo.From, Text: mo.Text, SMSCTime: t0}, window, t0) == nil {
 		t.Fatal("loaded MO not claimed by its redelivery")
+	}
+}
+
+// TestMOInFlightWhenLinkDiesIsRedeliveredOnce: the link dies while the
+// Handler applies an MO, so its ack never goes out; the SMSC delivers it
+// again on the next bind with a new sequence number: acked, not handed
+// to the Handler again, counted. The next identical MO is new.
+func TestMOInFlightWhenLinkDiesIsRedeliveredOnce(t *testing.T) {
+	f := newFakeSMSC(t)
+	h := newFakeHandler()
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	h.onMO = func(ctx context.Context, mo MO) error {
+		if mo.Text == "C1" {
+			select {
+			case entered <- struct{}{}:
+				<-release // applied; the link dies before the ack
+			default:
+			}
+		}
+		return nil
+	}
+	reg := prometheus.NewRegistry()
+	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, h, func(o *ClientOptions) { o.Registerer = reg })
+	p := f.nextPeer(t)
+	p.deliver(t, 5, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
+	<-entered
+	// The fake may deliver before the client has recorded its bind as up.
+	var sess *session
+	waitFor(t, "the bind up", func() bool { sess = c.links.binds()[0].current(); return sess != nil })
+	_ = p.conn.Close()
+	waitFor(t, "the session to end", func() bool { _, ended := sess.endedAt(); return ended })
+	close(release)
+	if mo := h.nextMO(t); mo.Text != "C1" {
+		t.Fatalf("MO %q", mo.Text)
+	}
+	p = f.nextPeer(t)
+	p.deliver(t, 1, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
+	if r := p.resp(t, 1); r.status != 0 {
+		t.Fatalf("redelivery answered %#x", uint32(r.status))
+	}
+	h.noMO(t)
+	if got := testutil.ToFloat64(c.m.redelivers.WithLabelValues("proximus")); got != 1 {
+		t.Fatalf("redeliveries %v", got)
+	}
+	waitFor(t, "the redelivery's ack confirmed", func() bool { return c.ledger.size() == 0 })
+	p.deliver(t, 2, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
+	p.resp(t, 2)
+	if mo := h.nextMO(t); mo.Text != "C1" {
+		t.Fatalf("a new C1 after the redelivery: %q", mo.Text)
 	}
 }

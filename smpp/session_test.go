@@ -366,7 +366,10 @@ func TestEnquireLinkAnsweredWhileWorkersBlocked(t *testing.T) {
 func TestEnquireLinkHasNoFloor(t *testing.T) {
 	f := newFakeSMSC(t)
 	s := testSMSC(f.addr())
-	s.EnquireLink = 50 * time.Millisecond
+	// Short enough that a floor (10 s) would show, long enough that a
+	// loaded machine answers each probe before the link counts as dead
+	// (two intervals), which would move the next probes to a new peer.
+	s.EnquireLink = 500 * time.Millisecond
 	startClient(t, []SMSC{s}, newFakeHandler(), nil)
 	p := f.nextPeer(t)
 	for range 3 {
@@ -455,16 +458,17 @@ func TestShutdownDrainsWindowThenUnbinds(t *testing.T) {
 
 // TestThrottledSubmitIsTemporaryAndSlowsBind: ESME_RTHROTTLED and
 // ESME_RMSGQFUL make Submit fail as temporary and halve the SMSC's rate;
-// other statuses are permanent and do not.
+// other statuses are classed by the status table and do not slow down.
 func TestThrottledSubmitIsTemporaryAndSlowsBind(t *testing.T) {
 	tests := []struct {
-		status    pdu.Status
-		temporary bool
+		status              pdu.Status
+		temporary, throttle bool
 	}{
-		{statusThrottled, true},
-		{statusMsgQFul, true},
-		{0x0B, false}, // ESME_RINVDSTADR
-		{0x45, false}, // ESME_RSUBMITFAIL
+		{statusThrottled, true, true},
+		{statusMsgQFul, true, true},
+		{0x0B, false, false}, // ESME_RINVDSTADR
+		{0x45, true, false},  // ESME_RSUBMITFAIL
+		{0x08, true, false},  // ESME_RSYSERR
 	}
 	for _, tt := range tests {
 		t.Run(tt.status.Error(), func(t *testing.T) {
@@ -492,7 +496,7 @@ func TestThrottledSubmitIsTemporaryAndSlowsBind(t *testing.T) {
 			}
 			st := c.Status()[0]
 			wantRate, wantThrottles := 1000.0, int64(0)
-			if tt.temporary {
+			if tt.throttle {
 				wantRate, wantThrottles = 500, 1
 			}
 			if st.SubmitsPerSecond != wantRate || st.Throttles != wantThrottles {
@@ -506,19 +510,34 @@ func TestThrottledSubmitIsTemporaryAndSlowsBind(t *testing.T) {
 }
 
 // TestGenericNackFromSMSCFailsRequest: a generic_nack with a submit's
-// sequence number fails that submit, permanently unless it says
-// throttling.
+// sequence number fails that submit, classed by its command_status as the
+// status table says: ESME_RSYSERR (the SMSC's trouble) is temporary,
+// ESME_RINVCMDID permanent, and a generic_nack without a status temporary.
 func TestGenericNackFromSMSCFailsRequest(t *testing.T) {
-	f := newFakeSMSC(t)
-	f.OnSubmit = func(p *peer, req packet) {
-		p.send(packet{id: pdu.GenericNACKID, status: statusInvCmdID, seq: req.seq})
-	}
-	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), nil)
-	waitUp(t, c, 1)
-	_, err := c.Submit(context.Background(), MT{Operator: "proximus", From: "4411", To: motorist, Text: "x"})
-	var se *SubmitError
-	if !errors.As(err, &se) || se.Status != statusInvCmdID || se.Temporary {
-		t.Fatalf("Submit error %v", err)
+	for _, tt := range []struct {
+		status    pdu.Status
+		temporary bool
+		reason    string
+	}{
+		{0x08, true, "ESME_RSYSERR"},
+		{statusInvCmdID, false, "ESME_RINVCMDID"},
+		{0, true, "ESME_ROK"},
+	} {
+		t.Run(tt.reason, func(t *testing.T) {
+			f := newFakeSMSC(t)
+			f.OnSubmit = func(p *peer, req packet) {
+				p.send(packet{id: pdu.GenericNACKID, status: tt.status, seq: req.seq})
+			}
+			c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), nil)
+			waitUp(t, c, 1)
+			_, err := c.Submit(context.Background(), MT{Operator: "proximus", From: "4411", To: motorist, Text: "x"})
+			var se *SubmitError
+			if !errors.As(err, &se) || se.Status != tt.status || se.Temporary != tt.temporary || !se.GenericNack ||
+				se.Reason() != tt.reason {
+				t.Fatalf("Submit error %v (%+v), want generic_nack %#x temporary %v reason %s",
+					err, se, uint32(tt.status), tt.temporary, tt.reason)
+			}
+		})
 	}
 }
 

@@ -26,7 +26,7 @@ import (
 // at a time; Commit is safe for concurrent use with the read methods.
 //
 // The batch must leave each plate with at most one running session and each
-// number in at most one account (SPEC §3–4): a plate's running session is
+// number in at most one account (docs/accounts.md): a plate's running session is
 // ended, and a number's former account put without it, in the same batch, in
 // either order.
 //

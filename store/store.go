@@ -1,4 +1,4 @@
-// Package store is smspark's durable journal (SPEC §10): one bbolt file,
+// Package store is smspark's durable journal (docs/operations.md): one bbolt file,
 // smspark.db, in a data directory. It holds the sessions and the index of
 // running ones, accounts and the index of their numbers, per-number settings
 // and the MT outbox. The engine (package sessions) keeps running sessions in

@@ -3,7 +3,7 @@ package tariffs
 import "time"
 
 // Cost returns the cost in cents of parking from start to end under t
-// (SPEC §5); end <= start costs 0. The parts of [start, end) inside charging
+// (docs/tariffs.md); end <= start costs 0. The parts of [start, end) inside charging
 // windows are split into maximal runs per local date (see Charging), each
 // run counting its started minutes whole; the session's earliest
 // FreeMinutes charged minutes are free, taken off the earliest days first;

@@ -43,7 +43,7 @@ func monSat(ws ...tariffs.Window) [7][]tariffs.Window {
 	return out
 }
 
-// referenceHolidays are the public holidays of SPEC §12.
+// referenceHolidays are the public holidays of docs/tariffs.md.
 func referenceHolidays() map[tariffs.Date]bool {
 	return map[tariffs.Date]bool{
 		{Year: 2026, Month: time.December, Day: 25}: true,
@@ -51,7 +51,7 @@ func referenceHolidays() map[tariffs.Date]bool {
 	}
 }
 
-// referenceZones returns the tariffs of the zones of SPEC §12 by zone code.
+// referenceZones returns the tariffs of the zones of docs/tariffs.md by zone code.
 func referenceZones(tb testing.TB) map[string]tariffs.Tariff {
 	tb.Helper()
 	loc := brussels(tb)

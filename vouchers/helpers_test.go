@@ -12,7 +12,7 @@ import (
 	"smspark/vouchers"
 )
 
-// The reference data's voucher types (SPEC §12).
+// The reference data's voucher types (docs/tariffs.md).
 var (
 	bla = vouchers.Type{
 		Prefix: "BLA", City: "Blankenberge",

@@ -100,6 +100,10 @@ type Address struct {
 	Street string `json:"street"`
 	Number string `json:"number,omitempty"`
 	Zone   string `json:"zone,omitempty"`
+	// Postcode and Town complete the postal address for the letter (Town
+	// defaults to the city); neither is part of the quota's Key.
+	Postcode string `json:"postcode,omitempty"`
+	Town     string `json:"town,omitempty"`
 }
 
 // Key identifies the address for its quota: the street folded (case,

@@ -1,4 +1,4 @@
-// Package vouchers sells and tracks parking vouchers (SPEC §6): the voucher
+// Package vouchers sells and tracks parking vouchers (docs/vouchers.md): the voucher
 // types a city offers, the orders its portal or back office places for a
 // citizen's address (free bundles first, a yearly quota per address,
 // payment with retries), the vouchers an order issues, and the rules by

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/config"
 	"smspark/payments"
 	"smspark/store"
 )
@@ -20,24 +21,21 @@ func newPaymentsCommand() *cobra.Command {
 		Use:   "payments",
 		Short: "The built-in test payment provider",
 	}
-	var server, dataDir, order, result, method, reference, kind string
+	var server, dataDir, configPath, order, result, method, reference, kind string
 	simulate := &cobra.Command{
 		Use:   "simulate --server URL --data DIR --order ID --result paid|failed [--kind voucher|permit|daycard]",
 		Short: "Send the provider's signed callback for an order, as if the citizen paid (or failed)",
-		Long: `Signs a payment callback with the data directory's provider secret
-(payment.secret, created by smspark serve) and posts it to the running
-engine's /v1/payments/callback.`,
+		Long: `Signs a payment callback with the provider secret — the config's
+payment_secret when --config names one that sets it, else the data
+directory's payment.secret (created by smspark serve) — and posts it to the
+running engine's /v1/payments/callback.`,
 		Example: "  smspark payments simulate --server http://127.0.0.1:8080 --data /var/lib/smspark --order OAB12CD34EF --result paid",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if result != "paid" && result != "failed" {
 				return fmt.Errorf("--result must be paid or failed")
 			}
-			// A mistyped directory must not get a new secret.
-			if err := store.Exists(dataDir); err != nil {
-				return err
-			}
-			secret, err := payments.LoadSecret(dataDir)
+			secret, err := simulatorSecret(configPath, dataDir)
 			if err != nil {
 				return err
 			}
@@ -77,6 +75,7 @@ engine's /v1/payments/callback.`,
 	f := simulate.Flags()
 	f.StringVar(&server, "server", "http://127.0.0.1:8080", "the engine's HTTP address")
 	f.StringVar(&dataDir, "data", "", "the engine's data directory (for the provider secret)")
+	f.StringVar(&configPath, "config", "", "the engine's config (for its payment_secret, if it sets one)")
 	f.StringVar(&order, "order", "", "order id")
 	f.StringVar(&result, "result", "paid", "paid or failed")
 	f.StringVar(&method, "method", "bancontact", "payment method")
@@ -87,4 +86,23 @@ engine's /v1/payments/callback.`,
 	}
 	cmd.AddCommand(simulate)
 	return cmd
+}
+
+// simulatorSecret is the engine's payment secret: the config's
+// payment_secret if it sets one, else the data directory's.
+func simulatorSecret(configPath, dataDir string) ([]byte, error) {
+	if configPath != "" {
+		cfg, err := config.Load(configPath)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.PaymentSecret != "" {
+			return payments.ParseSecret(cfg.PaymentSecret.Reveal())
+		}
+	}
+	// A mistyped directory must not get a new secret.
+	if err := store.Exists(dataDir); err != nil {
+		return nil, err
+	}
+	return payments.LoadSecret(dataDir)
 }

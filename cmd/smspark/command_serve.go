@@ -23,8 +23,8 @@ func newServeCommand() *cobra.Command {
 		Short: "Run the engine: bind to the SMSCs, answer every SMS, serve HTTP",
 		Long: `The production daemon. It binds to every configured SMSC, answers each MO
 after making it durable, sends the replies through the durable outbox, ends
-sessions at their maximum duration, and serves /healthz, /readyz and
-/metrics. Flags override the configuration file. With no SMSC configured it
+sessions at their maximum duration, and serves /healthz and /readyz with
+the API. Flags override the configuration file. With no SMSC configured it
 still runs and says so. SIGINT or SIGTERM drain the windows and unbind (a
 second one exits at once); SIGHUP reloads the configuration file: its
 tariffs, zones and operators at once, and only the SMSCs added, removed or
@@ -33,8 +33,9 @@ directory is refused.
 
 --admin is the admin endpoint that the admin commands' --server mode talks
 to (status, sessions, accounts, vouchers, statements, keys, backup, config
-reload, smsc, audit, permits, messages, reduced): a separate listener, loopback by default. On a loopback address it
-needs no key; on any other every request needs an admin API key (smspark
+reload, smsc, audit, permits, messages, reduced), and where Prometheus
+scrapes /metrics: a separate listener, loopback by default. On a loopback
+address it needs no key; on any other every request needs an admin API key (smspark
 keys create --role admin). --admin "" turns it off. When the default address
 is taken the engine logs it and runs without the endpoint; an --admin given
 must be listened on.`,

@@ -65,7 +65,7 @@ func TestSMSIssueExample(t *testing.T) {
 	}
 }
 
-// TestSMSWorkedExamples runs SPEC §12's examples through the CLI, for a
+// TestSMSWorkedExamples runs docs/tariffs.md's examples through the CLI, for a
 // number whose free first session is spent and for a new one.
 func TestSMSWorkedExamples(t *testing.T) {
 	tests := []struct {

@@ -55,7 +55,7 @@ func newVouchersCommand() *cobra.Command {
 		Use:   "issue --city CITY --type PREFIX --citizen NAME --street STREET --number NO --quantity N",
 		Short: "Order vouchers in the back office; free bundles issue them at once, else the order awaits payment",
 		Example: `  smspark vouchers issue --server http://127.0.0.1:8081 --city Blankenberge --type BLA \
-      --citizen "An Peeters" --street Kerkstraat --number 12 --quantity 10`,
+      --citizen "An Peeters" --street Kerkstraat --number 12 --postcode 8370 --quantity 10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req.Channel = vouchers.ChannelBackoffice
@@ -70,7 +70,7 @@ func newVouchersCommand() *cobra.Command {
 				var out httpapi.AdminVoucherLookup
 				err := c.do(ctx, "POST", "/admin/vouchers/orders", map[string]any{"city": req.City, "type": req.Type,
 					"citizen": req.Citizen, "street": req.Address.Street, "number": req.Address.Number,
-					"zone": req.Address.Zone, "quantity": req.Quantity, "language": req.Language}, &out)
+					"zone": req.Address.Zone, "postcode": req.Address.Postcode, "town": req.Address.Town, "quantity": req.Quantity, "language": req.Language}, &out)
 				return out, err
 			})
 		},
@@ -82,8 +82,10 @@ func newVouchersCommand() *cobra.Command {
 	f.StringVar(&req.Address.Street, "street", "", "the citizen's street")
 	f.StringVar(&req.Address.Number, "number", "", "the house number")
 	f.StringVar(&req.Address.Zone, "zone", "", "the address's zone, when the city's list of streets does not know it")
+	f.StringVar(&req.Address.Postcode, "postcode", "", "the address's postcode, for the letter")
+	f.StringVar(&req.Address.Town, "town", "", "the address's town, for the letter (default: the city)")
 	f.IntVar(&req.Quantity, "quantity", 0, "how many vouchers (a multiple of the bundle size)")
-	f.StringVar(&req.Language, "lang", "nl", "the citizen's language (nl, fr, de, en), for the letter")
+	f.StringVar(&req.Language, "lang", "", "the citizen's language (nl, fr, de, en), for the letter (default: the city's)")
 	for _, n := range []string{"city", "type", "citizen", "street", "number", "quantity"} {
 		_ = issue.MarkFlagRequired(n)
 	}

@@ -76,11 +76,40 @@ type Main struct {
 // submitter lets the sender exist before the client it submits through.
 type submitter struct{ client *smpp.Client }
 
-func (s *submitter) Submit(ctx context.Context, mt smpp.MT) (string, []string, error) {
+func (s *submitter) Submit(ctx context.Context, mt outbox.MT) (string, []string, error) {
 	if s.client == nil {
-		return "", nil, smpp.ErrNoBind
+		return "", nil, &smpp.SubmitError{Temporary: true, Err: smpp.ErrNoBind}
 	}
-	return s.client.SubmitVia(ctx, mt)
+	return s.client.SubmitVia(ctx, smpp.MT{Operator: mt.Operator, From: mt.From, To: mt.To, Text: mt.Text})
+}
+
+// classifySubmit classes the client's submit errors for the outbox: the
+// SMPP status table decides.
+func classifySubmit(err error) outbox.Class {
+	var se *smpp.SubmitError
+	if !errors.As(err, &se) {
+		return outbox.Class{Reason: "error"}
+	}
+	return outbox.Class{Temporary: se.Temporary, Throttle: se.Throttle(), Reason: se.Reason()}
+}
+
+// outboxStore is the store as the outbox sees it.
+type outboxStore struct{ db *store.DB }
+
+func (o outboxStore) Queued(ctx context.Context) ([]sessions.Message, error) {
+	return o.db.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
+}
+
+func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
+	m, err := o.db.MessageBySMSCID(ctx, smsc, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return m, fmt.Errorf("%w: %w", outbox.ErrUnknownMessage, err)
+	}
+	return m, err
+}
+
+func (o outboxStore) Commit(ctx context.Context, changes []sessions.Change) error {
+	return o.db.Commit(ctx, changes)
 }
 
 // Open opens the store and builds every part; Run starts them.
@@ -90,10 +119,18 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	thisBuild().register(m.Registry)
 	m.mos = promauto.With(m.Registry).NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_mo_total",
 		Help: "MOs handled, by operator and outcome (duplicate for a redelivery, store_error when refused).",
 	}, []string{"operator", "outcome"})
+	for _, op := range operatorNames(m.Config) {
+		for _, o := range sessions.Outcomes() {
+			m.mos.WithLabelValues(op, string(o))
+		}
+		m.mos.WithLabelValues(op, "duplicate")
+		m.mos.WithLabelValues(op, "store_error")
+	}
 
 	// The engine alone makes a new store, where no file exists.
 	db, err := store.Open(m.DataDir, store.Options{Create: true})
@@ -104,9 +141,12 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Logger.Info().Str("path", db.Path()).Msg("created a new, empty store")
 	}
 	m.DB = db
+	m.Registry.MustRegister(newStoreSizeGauge(db.Path()))
 	sub := &submitter{}
-	m.Sender, err = outbox.New(outbox.Options{Store: db, Submitter: sub, Logger: m.Logger,
-		Registerer: m.Registry, Clock: m.Clock.Now})
+	m.Sender, err = outbox.New(outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: classifySubmit,
+		Logger: m.Logger, Registerer: m.Registry, Clock: m.Clock.Now, Validity: m.Config.ReplyValidity,
+		Operators: operatorNames(m.Config), Sources: []string{sessions.SourceConfirm, sessions.SourceError},
+		Reasons: smpp.PermanentReasons()})
 	if err != nil {
 		return m.fail(err)
 	}
@@ -136,13 +176,14 @@ func (m *Main) Open(ctx context.Context) error {
 			Location:   m.Config.Location,
 			// MOs and delivery receipts share them: enough for a busy bind.
 			HandlerWorkers: 1024,
+			OnBindUp:       m.Sender.Wake,
 		})
 		if err != nil {
 			return m.fail(err)
 		}
 		sub.client = m.Client
 	}
-	secret, err := payments.LoadSecret(m.DataDir)
+	secret, err := m.paymentSecret()
 	if err != nil {
 		return m.fail(err)
 	}
@@ -151,13 +192,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return m.fail(err)
 	}
-	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Gatherer: m.Registry, Registerer: m.Registry,
+	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
 		Zones: m.zone, Normalize: numbers.Normalize, VerifyPassword: password.Verify,
-		Clock: m.Clock.Now, Location: m.Config.Location,
+		Clock: m.Clock.Now, Location: m.Config.Location, Limits: httpLimits(m.Config.HTTP),
 		Extra: []func(*httpapi.Server, *http.ServeMux){httpapi.VoucherRoutes(m.Vouchers, secret, db), httpapi.StatementRoutes(),
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
-			httpapi.DayCardRoutes(m.DayCards, secret, db)}, Audit: db})
+			httpapi.DayCardRoutes(m.DayCards, secret, db), m.webRoutes()}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
 		return m.fail(fmt.Errorf("http: %w", err))
 	}
@@ -167,6 +208,19 @@ func (m *Main) Open(ctx context.Context) error {
 		return m.fail(fmt.Errorf("admin: %w", err))
 	}
 	return nil
+}
+
+// paymentSecret is the configured payment_secret, else the data
+// directory's payment.secret (made the first time).
+func (m *Main) paymentSecret() ([]byte, error) {
+	if m.Config.PaymentSecret == "" {
+		return payments.LoadSecret(m.DataDir)
+	}
+	s, err := payments.ParseSecret(m.Config.PaymentSecret.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("config: payment_secret: %w", err)
+	}
+	return s, nil
 }
 
 func (m *Main) fail(err error) error {
@@ -271,7 +325,8 @@ func (a ackLedger) Confirm(ctx context.Context, mos []smpp.UnackedMO) error {
 }
 
 func (g *gateway) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
-	return g.m.Sender.HandleReceipt(ctx, r)
+	return g.m.Sender.HandleReceipt(ctx, outbox.Receipt{SMSC: r.SMSC, MessageID: r.MessageID, State: r.State,
+		Delivered: r.Delivered, Err: r.Err})
 }
 
 // partStore keeps smpp's parts in the store, as JSON under

@@ -20,7 +20,7 @@ var noJSON = map[string]string{
 	"smspark completion zsh":        "prints a shell script",
 	"smspark scale fill":            "a benchmark harness: its figures go to scripts/bench.sh",
 	"smspark scale measure":         "a benchmark harness: its figures go to scripts/bench.sh",
-	"smspark version":               "one line, as --version prints it",
+	"smspark version":               "build information, as --version prints it",
 }
 
 // noServer are the commands that take --data but cannot ask a running

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"smspark/config"
+	"smspark/sessions"
 	"smspark/smpp/smsc"
 	"smspark/store"
 )
@@ -135,5 +136,98 @@ func TestE2EThrottlingObeyed(t *testing.T) {
 	}
 	if throttles == 0 {
 		t.Error("the bind did not count the throttles")
+	}
+}
+
+// queuedInStore counts the replies the store holds as not sent yet.
+func (e *e2e) queuedInStore() int {
+	e.t.Helper()
+	q, err := e.main.DB.Messages(context.Background(), store.MessageFilter{Status: sessions.StatusQueued})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return len(q)
+}
+
+// TestE2EThrottleStormEveryReplyGoes: an SMSC that takes 5 submits a
+// second throttles a storm of replies. The outbox depth counts every
+// reply not sent yet, those in flight included (it showed 0 with replies
+// queued); the bind slows down instead of bursting into the throttle
+// again; once the SMSC is healthy every reply goes, exactly once, and
+// nothing stays queued.
+func TestE2EThrottleStormEveryReplyGoes(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true, maxPerSecond: 50})
+	if err := e.sim.SetFault(smsc.Fault{Kind: smsc.FaultThrottle, PerSecond: 5}); err != nil {
+		t.Fatal(err)
+	}
+	phones := e.deliverAll(60)
+	for deadline := time.Now().Add(20 * time.Second); e.sim.Stats().Throttled == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the SMSC never throttled: the test proves nothing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	consistent := false
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !consistent; {
+		d1 := e.main.Sender.Depth()
+		q := e.queuedInStore()
+		d2 := e.main.Sender.Depth()
+		consistent = q > 0 && d1 == q && d2 == q
+		if !consistent {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if !consistent {
+		t.Error("outbox depth never matched the replies queued in the store during the storm")
+	}
+	if err := e.sim.SetFault(smsc.Fault{Kind: smsc.FaultNone}); err != nil {
+		t.Fatal(err)
+	}
+	got := e.replies(phones)
+	for _, p := range phones {
+		if got[p] != 1 {
+			t.Errorf("%s got %d replies, want 1", p, got[p])
+		}
+	}
+	if q := e.queuedInStore(); q != 0 || e.main.Sender.Depth() != 0 {
+		t.Errorf("%d replies still queued in the store, depth %d, after every phone got its reply", q, e.main.Sender.Depth())
+	}
+	if s := e.sim.Stats(); s.Throttled == 0 || s.Throttled > 12 {
+		t.Errorf("%d submits throttled for %d replies: want some, and the bind slowed down after a few", s.Throttled, len(phones))
+	}
+}
+
+// TestE2EGenericNackThenHealthy: an SMSC that answers every submit_sm
+// with generic_nack ESME_RSYSERR (its own trouble) fails no reply: they
+// are retried, and once a healthy SMSC answers every reply is sent.
+func TestE2EGenericNackThenHealthy(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
+	if err := e.sim.SetFault(smsc.Fault{Kind: smsc.FaultGenericNack}); err != nil {
+		t.Fatal(err)
+	}
+	phones := e.deliverAll(20)
+	for deadline := time.Now().Add(20 * time.Second); e.sim.Stats().GenericNacksSent < len(phones); {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d generic_nacks sent, want one per reply at least", e.sim.Stats().GenericNacksSent)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	msgs, err := e.main.DB.Messages(context.Background(), store.MessageFilter{Status: sessions.StatusFailed})
+	if err != nil || len(msgs) != 0 {
+		t.Fatalf("%d replies failed for good after generic_nack ESME_RSYSERR (%v), want none", len(msgs), err)
+	}
+	if err := e.sim.SetFault(smsc.Fault{Kind: smsc.FaultNone}); err != nil {
+		t.Fatal(err)
+	}
+	got := e.replies(phones)
+	for _, p := range phones {
+		if got[p] != 1 {
+			t.Errorf("%s got %d replies, want 1", p, got[p])
+		}
+	}
+	errs := gatherCounter(t, e.main.Registry, "smspark_smpp_submit_errors_total",
+		map[string]string{"smsc": "proximus-1", "status": "ESME_RSYSERR", "class": "temporary"})
+	if errs < float64(len(phones)) {
+		t.Errorf("smspark_smpp_submit_errors_total{ESME_RSYSERR,temporary} = %v, want at least %d", errs, len(phones))
 	}
 }

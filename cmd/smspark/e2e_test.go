@@ -41,6 +41,10 @@ type e2eOptions struct {
 	mode      string // config.BindTransceiver or config.BindTransmitterReceiver
 	realClock bool
 	window    int
+	// maxPerSecond is the SMSC's max_submits_per_second (0: no limit).
+	maxPerSecond int
+	// configure, when set, changes the reference configuration.
+	configure func(*config.Config)
 }
 
 func startE2E(t *testing.T, o e2eOptions) *e2e {
@@ -63,12 +67,15 @@ func startE2E(t *testing.T, o e2eOptions) *e2e {
 	e.sim = sim
 
 	cfg := config.Default()
+	if o.configure != nil {
+		o.configure(cfg)
+	}
 	window := o.window
 	if window == 0 {
 		window = 10
 	}
 	cfg.SMSCs = []config.SMSC{{Name: "proximus-1", Operator: "proximus", Address: sim.Addr(), SystemID: "smspark",
-		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second,
+		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second, MaxSubmitsPerSecond: o.maxPerSecond,
 		ReconnectMin: 10 * time.Millisecond, ReconnectMax: 200 * time.Millisecond}}
 	e.main = &Main{Config: cfg, DataDir: e.dir, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t)}
 	if !o.realClock {
@@ -170,7 +177,7 @@ func (e *e2e) sms(at, from, text string) smsc.MT {
 
 var bindModes = []string{config.BindTransceiver, config.BindTransmitterReceiver}
 
-// TestE2EWorkedExamples sends SPEC §12's worked examples by SMS over SMPP,
+// TestE2EWorkedExamples sends docs/tariffs.md's worked examples by SMS over SMPP,
 // in both bind modes.
 func TestE2EWorkedExamples(t *testing.T) {
 	for _, mode := range bindModes {
@@ -245,6 +252,29 @@ func TestE2ELongReplySplit(t *testing.T) {
 	mt := e.sms("2026-11-23T10:30:00+01:00", p, "I")
 	if mt.Parts < 2 || mt.Parts > 3 || !strings.Contains(mt.Text, "0XYZ000") {
 		t.Fatalf("status in %d parts: %q", mt.Parts, mt.Text)
+	}
+}
+
+// TestE2EReplyInUCS2: a zone name with characters GSM 03.38 lacks is sent
+// as it is, in UCS-2 (data_coding 8), split with UDH at UCS-2 sizes; never
+// transliterated.
+func TestE2EReplyInUCS2(t *testing.T) {
+	const name = "Cœur historique Łęczycka"
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, configure: func(c *config.Config) {
+		for i := range c.Cities {
+			for j := range c.Cities[i].Zones {
+				if c.Cities[i].Zones[j].Code == "1021" {
+					c.Cities[i].Zones[j].Name = name
+				}
+			}
+		}
+	}})
+	mt := e.sms("2026-11-23T10:00:00+01:00", "+32475000031", "1021 1ABC123")
+	if mt.DataCoding != 8 || !strings.Contains(mt.Text, "1021 "+name) {
+		t.Fatalf("reply in data_coding %d: %q; want UCS-2 (8) with the zone name as it is", mt.DataCoding, mt.Text)
+	}
+	if units := len([]rune(mt.Text)); mt.Parts != (units+66)/67 || mt.Parts > 3 {
+		t.Errorf("%d characters in %d parts, want parts of 67 (at most 3)", units, mt.Parts)
 	}
 }
 

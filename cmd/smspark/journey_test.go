@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
+
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -74,33 +75,43 @@ func (e *e2e) pay(order, result string) string {
 	return out
 }
 
-// pdfText returns the text of a PDF's streams, inflated.
+// pdfText returns a PDF's text as pdftotext (poppler-utils) reads it,
+// white space runs as one space.
 func pdfText(t *testing.T, raw []byte) string {
 	t.Helper()
-	var b strings.Builder
-	for rest := raw; ; {
-		i := bytes.Index(rest, []byte("stream"))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len("stream"):]
-		rest = bytes.TrimLeft(rest, "\r\n")
-		j := bytes.Index(rest, []byte("endstream"))
-		if j < 0 {
-			break
-		}
-		if zr, err := zlib.NewReader(bytes.NewReader(rest[:j])); err == nil {
-			data, _ := io.ReadAll(zr)
-			b.Write(data)
-		} else {
-			b.Write(rest[:j])
-		}
-		rest = rest[j:]
+	cmd := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext (apt-get install poppler-utils): %v", err)
 	}
-	return b.String()
+	return strings.Join(strings.Fields(string(out)), " ")
 }
 
-// TestJourneyBlankenberge: SPEC §6 from the portal to the warden.
+// A Brussels voucher letter speaks French unless asked otherwise and
+// carries the citizen's full address, whatever the script of the name.
+func TestJourneyBrusselsLetter(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
+	portal := e.key("portal", "Brussels")
+	order := map[string]any{"type": "VBR", "citizen": "Łukasz Wiśniewski / Ayşe Yılmaz", "street": "Avenue Louise",
+		"number": "54", "postcode": "1050", "town": "Ixelles", "quantity": 2}
+	code, o := e.api("POST", "/v1/cities/Brussels/orders", portal, order)
+	if code != 201 || o["postcode"] != "1050" || o["town"] != "Ixelles" {
+		t.Fatalf("order: %d %v", code, o)
+	}
+	id := o["id"].(string)
+	e.pay(id, "paid")
+	code, letter := e.apiRaw("GET", "/v1/orders/"+id+"/letter.pdf", portal, nil)
+	text := pdfText(t, letter)
+	for _, want := range []string{"Łukasz Wiśniewski / Ayşe Yılmaz", "Avenue Louise 54", "1050 Ixelles",
+		"Vos vouchers de stationnement", "€ 5,00", o["communication"].(string)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the letter (%d) lacks %q:\n%s", code, want, text)
+		}
+	}
+}
+
+// TestJourneyBlankenberge: docs/vouchers.md from the portal to the warden.
 func TestJourneyBlankenberge(t *testing.T) {
 	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
 	portal, warden := e.key("portal", "Blankenberge"), e.key("warden", "Blankenberge")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"smspark/sessions"
 	"smspark/smpp/smsc"
 )
 
@@ -67,10 +69,12 @@ func serveConfig(t *testing.T, addr string) string {
 	return path
 }
 
-// TestKill9UnderLoad kills the engine with SIGKILL while the simulator
-// loads it, restarts it, and checks that every MO the simulator got a
-// deliver_sm_resp for is answered and that every session confirmed before
-// the kill is still in the store.
+// TestKill9UnderLoad kills the engine with SIGKILL while virtual phones
+// load it, restarts it, and checks every MO the simulator got a
+// deliver_sm_resp for: its reply arrived, and its effect is in the store
+// (the session it started exists, the one it stopped ended by a stop).
+// Every start parks a plate never used before, so that no later kill can
+// pass on an earlier MO's effect.
 func TestKill9UnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -115,36 +119,14 @@ func TestKill9UnderLoad(t *testing.T) {
 		return cmd
 	}
 
-	// Every MT, to know which sessions were confirmed before each kill.
-	var (
-		mu        sync.Mutex
-		confirmed = map[string]bool{} // "phone plate" confirmed by an MT
-	)
-	mts := sim.Subscribe(ctx, 1<<20)
-	go func() {
-		for mt := range mts {
-			mu.Lock()
-			for i := range phones {
-				number, plate := smsc.LoadPhone(1, i)
-				if mt.To == number && strings.Contains(mt.Text, plate) && mt.From == "4411" {
-					confirmed[number+" "+plate] = true
-				}
-			}
-			mu.Unlock()
-		}
-	}()
-
 	cmd := start()
-	type result struct {
-		rep smsc.LoadReport
-		err error
+	load := &kill9Load{sim: sim, stop: make(chan struct{})}
+	var wg sync.WaitGroup
+	for i := range phones {
+		wg.Go(func() { load.phone(ctx, i) })
 	}
-	loadDone := make(chan result, 1)
-	go func() {
-		rep, err := smsc.Load(ctx, sim, smsc.LoadOptions{Phones: phones, Duration: duration, Seed: 1, ReplyTimeout: 60 * time.Second})
-		loadDone <- result{rep, err}
-	}()
-	var before map[string]bool
+	stopTimer := time.AfterFunc(duration, func() { close(load.stop) })
+	defer stopTimer.Stop()
 	for k := range kills {
 		// Kill once the engine has acknowledged a good number of MOs.
 		target := sim.Stats().MOsAcked + 5*phones
@@ -158,33 +140,12 @@ func TestKill9UnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
-		mu.Lock()
-		before = make(map[string]bool, len(confirmed))
-		for key := range confirmed {
-			before[key] = true
-		}
-		mu.Unlock()
-		t.Logf("kill %d: SIGKILL after %d MOs acked, %d sessions confirmed", k+1, sim.Stats().MOsAcked, len(before))
+		t.Logf("kill %d: SIGKILL after %d MOs acked", k+1, sim.Stats().MOsAcked)
 		cmd = start()
 	}
-	res := <-loadDone
-	if res.err != nil {
-		t.Fatalf("load: %v", res.err)
-	}
-	rep := res.rep
-	t.Logf("load: %s", rep.String())
-
-	// Replies still on their way after the load ended.
-	for number, acked := range rep.AckedByPhone {
-		for got := rep.MTsByPhone[number]; got < acked; got++ {
-			wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
-			_, err := sim.WaitMT(wctx, number)
-			wcancel()
-			if err != nil {
-				t.Errorf("%s: %d MOs acked, only %d replies: %v", number, acked, got, err)
-				break
-			}
-		}
+	wg.Wait()
+	for _, e := range load.errs {
+		t.Error(e)
 	}
 
 	// Stop the engine cleanly, then look in its store.
@@ -194,27 +155,149 @@ func TestKill9UnderLoad(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve after SIGTERM: %v", err)
 	}
-	out, err := exec.Command(bin, "sessions", "list", "--data", data, "--json").Output()
-	if err != nil {
-		t.Fatalf("sessions list: %v", err)
+	// Each number's sessions (the list does not show the number).
+	var list []sessions.Session
+	numbers := map[string]bool{}
+	for _, mo := range load.acked {
+		numbers[mo.number] = true
 	}
-	var list []struct {
-		Plate string `json:"plate"`
-	}
-	if err := json.Unmarshal(out, &list); err != nil {
-		t.Fatal(err)
-	}
-	plates := map[string]bool{}
-	for _, s := range list {
-		plates[s.Plate] = true
-	}
-	for key := range before {
-		plate := strings.Fields(key)[1]
-		if !plates[plate] {
-			t.Errorf("session of %s was confirmed before the kill and is gone", key)
+	for number := range numbers {
+		out, err := exec.Command(bin, "sessions", "list", "--data", data, "--number", number, "--json").Output()
+		if err != nil {
+			t.Fatalf("sessions list: %v", err)
+		}
+		var of []sessions.Session
+		if err := json.Unmarshal(out, &of); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range of {
+			s.Number = number
+			list = append(list, s)
 		}
 	}
-	if len(before) == 0 {
-		t.Fatal("no session was confirmed before the kill: the test proves nothing")
+	t.Logf("%d MOs acknowledged, %d sessions in the store", len(load.acked), len(list))
+	checkKill9Effects(t, load.acked, list)
+	if len(load.acked) < 5*phones*kills {
+		t.Fatalf("only %d MOs acknowledged: the test proves little", len(load.acked))
+	}
+}
+
+// kill9MO is an MO the engine acknowledged, and whether its reply came.
+type kill9MO struct {
+	number, plate string
+	stop          bool // "Q PLATE"; else "1021 PLATE"
+	replied       bool
+}
+
+// kill9Load is the virtual phones of TestKill9UnderLoad.
+type kill9Load struct {
+	sim  *smsc.Server
+	stop chan struct{} // closed: send no new MO
+
+	mu    sync.Mutex
+	acked []kill9MO
+	errs  []string
+}
+
+func (l *kill9Load) fail(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, fmt.Sprintf(format, args...))
+}
+
+// kill9Plate is phone i's k-th plate: "1ABC123"-shaped, one of its own.
+func kill9Plate(i, k int) string {
+	return fmt.Sprintf("%d%c%c%c%03d", 1+k/1000%9, 'A'+i/676%26, 'A'+i/26%26, 'A'+i%26, k%1000)
+}
+
+// phone parks a new plate and stops it, again and again, until the load
+// stops; it sends each MO once its previous one was answered.
+func (l *kill9Load) phone(ctx context.Context, i int) {
+	number, _ := smsc.LoadPhone(1, i)
+	for k := 0; ; k++ {
+		select {
+		case <-l.stop:
+			return
+		default:
+		}
+		plate := kill9Plate(i, k)
+		if !l.send(ctx, kill9MO{number: number, plate: plate}) ||
+			!l.send(ctx, kill9MO{number: number, plate: plate, stop: true}) {
+			return
+		}
+	}
+}
+
+// send delivers mo until the engine acknowledges it (redelivering across
+// kills, as an SMSC does), then waits for its reply: an MT naming the plate.
+func (l *kill9Load) send(ctx context.Context, mo kill9MO) bool {
+	text := "1021 " + mo.plate
+	if mo.stop {
+		text = "Q " + mo.plate
+	}
+	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	d, err := l.sim.DeliverMO(rctx, smsc.MO{From: mo.number, To: "4411", Text: text})
+	for err != nil || !d.OK() {
+		switch {
+		case errors.Is(err, smsc.ErrNoReceiver), errors.Is(err, smsc.ErrConnClosed):
+			if werr := l.sim.WaitBound(rctx, 1); werr != nil {
+				l.fail("%s %q: not acknowledged: %v", mo.number, text, err)
+				return false
+			}
+		case err != nil:
+			l.fail("%s %q: not acknowledged: %v", mo.number, text, err)
+			return false
+		default: // refused: the engine could not store it; try again
+			select {
+			case <-rctx.Done():
+				l.fail("%s %q: refused (%s) until the timeout", mo.number, text, d.Status)
+				return false
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		d, err = l.sim.Redeliver(rctx, d)
+	}
+	l.mu.Lock()
+	l.acked = append(l.acked, mo)
+	n := len(l.acked) - 1
+	l.mu.Unlock()
+	for {
+		mt, err := l.sim.WaitMT(rctx, mo.number)
+		if err != nil {
+			l.fail("%s %q: acknowledged, no reply: %v", mo.number, text, err)
+			return false
+		}
+		if strings.Contains(mt.Text, mo.plate) { // else a late duplicate of an earlier reply
+			l.mu.Lock()
+			l.acked[n].replied = true
+			l.mu.Unlock()
+			return true
+		}
+	}
+}
+
+// checkKill9Effects checks that every acknowledged MO was answered and
+// that its effect is in the store: one session of each started plate, of
+// that number, and ended by a stop wherever a stop was acknowledged.
+func checkKill9Effects(t *testing.T, acked []kill9MO, list []sessions.Session) {
+	t.Helper()
+	byPlate := map[string][]sessions.Session{}
+	for _, s := range list {
+		byPlate[s.Plate] = append(byPlate[s.Plate], s)
+	}
+	for _, mo := range acked {
+		if !mo.replied {
+			t.Errorf("%s %s (stop %t): acknowledged, never answered", mo.number, mo.plate, mo.stop)
+		}
+		got := byPlate[mo.plate]
+		switch {
+		case len(got) != 1:
+			t.Errorf("%s: %d sessions after an acknowledged start, want 1", mo.plate, len(got))
+		case got[0].Number != mo.number:
+			t.Errorf("%s: session of %s, want %s", mo.plate, got[0].Number, mo.number)
+		case mo.stop && (got[0].End.IsZero() || got[0].EndReason != sessions.EndStop):
+			t.Errorf("%s: acknowledged stop, session end %v reason %q", mo.plate, got[0].End, got[0].EndReason)
+		}
 	}
 }

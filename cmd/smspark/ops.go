@@ -2,7 +2,8 @@ package main
 
 import (
 	"context"
-
+	"os"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -96,4 +97,29 @@ func (m *Main) retain(ctx context.Context) error {
 		case <-time.After(24 * time.Hour):
 		}
 	}
+}
+
+// operatorNames returns the configured operators' names, sorted.
+func operatorNames(cfg *config.Config) []string {
+	names := make([]string, 0, len(cfg.Operators))
+	for name := range cfg.Operators {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// newStoreSizeGauge exports the size of the store's file at each scrape
+// (0 when it cannot be read): bbolt files only grow until compacted.
+func newStoreSizeGauge(path string) prometheus.GaugeFunc {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "smspark_store_size_bytes",
+		Help: "Size of the store's file (smspark.db) in bytes.",
+	}, func() float64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return 0
+		}
+		return float64(fi.Size())
+	})
 }

@@ -4,9 +4,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // NewRootCommand returns the smspark command with every subcommand.
 func NewRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -40,18 +37,7 @@ func NewRootCommand() *cobra.Command {
 		newSMSCCommand(),
 		newAuditCommand(),
 	)
+	setVersion(root)
 	registerCompletions(root)
 	return root
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.Println("smspark", version)
-			return nil
-		},
-	}
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"smspark/httpapi"
+	"smspark/sessions"
+	"smspark/store"
+	"smspark/tariffs"
+	"smspark/web"
+)
+
+// webRecords lets the motorist's page read the number's records in the
+// store.
+type webRecords struct{ db *store.DB }
+
+func (r webRecords) Sessions(ctx context.Context, number string) ([]sessions.Session, error) {
+	return r.db.Sessions(ctx, store.SessionFilter{Number: number})
+}
+
+func (r webRecords) Settings(ctx context.Context, number string) (sessions.Settings, error) {
+	st, err := r.db.Settings(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return sessions.Settings{Number: number}, nil
+	}
+	return st, err
+}
+
+func (r webRecords) Messages(ctx context.Context, number string) ([]sessions.Message, error) {
+	return r.db.Messages(ctx, store.MessageFilter{To: number})
+}
+
+// webRoutes serves the motorist's page at / on the API's listener; its
+// logins share the API's rate limits.
+func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
+	return func(s *httpapi.Server, mux *http.ServeMux) {
+		login := func(r *http.Request, username, password string) (string, error) {
+			number, err := s.MotoristLogin(r, username, password)
+			switch {
+			case errors.Is(err, httpapi.ErrTooManyLogins):
+				return "", web.ErrTooManyLogins
+			case err != nil:
+				return "", web.ErrBadCredentials
+			}
+			return number, nil
+		}
+		page, err := web.New(web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
+			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
+			Logger: m.Logger.With().Str("component", "web").Logger()})
+		if err != nil {
+			// The templates are embedded: a parse error is a build defect.
+			m.Logger.Error().Err(err).Msg("web page disabled")
+			return
+		}
+		page.Routes(mux)
+	}
+}
+
+// zones are the configured zones, every city's.
+func (m *Main) zones() []tariffs.Zone {
+	var out []tariffs.Zone
+	for _, c := range m.config().Cities {
+		out = append(out, c.Zones...)
+	}
+	return out
+}
