@@ -88,7 +88,7 @@ func (b *bind) setState(state string, s *session) {
 		b.since = b.c.clock()
 	}
 	b.mu.Unlock()
-	b.c.m.setUp(b.smsc.Name, b.kind, state == StateUp)
+	b.c.m.setUp(b.smsc.Name, b.kind, state == StateUp, state == StateStopped)
 	if changed && state == StateUp && b.kind != KindReceiver && b.c.opts.OnBindUp != nil {
 		b.c.opts.OnBindUp(b.smsc.Operator)
 	}

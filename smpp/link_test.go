@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // TestStopStartSMSC: StopSMSC unbinds one SMSC and keeps it stopped,
@@ -13,15 +15,24 @@ import (
 // binds it again; an unknown name is ErrUnknownSMSC.
 func TestStopStartSMSC(t *testing.T) {
 	f := newFakeSMSC(t)
-	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), nil)
+	reg := prometheus.NewRegistry()
+	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), func(o *ClientOptions) { o.Registerer = reg })
 	p := f.nextPeer(t)
 	waitUp(t, c, 1)
+	stopped := func() float64 { return testutil.ToFloat64(c.m.stopped.WithLabelValues("proximus")) }
+	if stopped() != 0 {
+		t.Fatal("smspark_smpp_smsc_stopped is 1 before the stop")
+	}
 	if err := c.StopSMSC("proximus"); err != nil {
 		t.Fatal(err)
 	}
 	p.next(t, pdu.UnbindID) // a clean unbind, answered by the fake
 	if st := c.Status(); st[0].State != StateStopped {
 		t.Fatalf("after StopSMSC: %+v", st)
+	}
+	// The alert on binds down leaves out an SMSC stopped on purpose.
+	if stopped() != 1 {
+		t.Fatal("smspark_smpp_smsc_stopped is not 1 after the stop")
 	}
 	_, err := c.Submit(t.Context(), MT{From: "4411", To: "+32475000001", Operator: "proximus", Text: "x"})
 	if !errors.Is(err, ErrNoBind) || !Temporary(err) {
@@ -35,6 +46,9 @@ func TestStopStartSMSC(t *testing.T) {
 	}
 	f.nextPeer(t)
 	waitUp(t, c, 1)
+	if stopped() != 0 {
+		t.Fatal("smspark_smpp_smsc_stopped is still 1 after the start")
+	}
 }
 
 // TestReconfigure: only the SMSCs added, removed or changed are touched;

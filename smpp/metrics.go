@@ -18,6 +18,7 @@ type metrics struct {
 	redelivers *prometheus.CounterVec
 	refusals   *prometheus.CounterVec
 	refused    *prometheus.GaugeVec
+	stopped    *prometheus.GaugeVec
 	submitErrs *prometheus.CounterVec
 }
 
@@ -36,6 +37,7 @@ func (m *metrics) initSMSC(smsc string) {
 	if m != nil {
 		m.redelivers.WithLabelValues(smsc)
 		m.refused.WithLabelValues(smsc)
+		m.stopped.WithLabelValues(smsc)
 		m.throttles.WithLabelValues(smsc)
 		m.reconnects.WithLabelValues(smsc)
 		for _, st := range configStatuses() {
@@ -57,6 +59,10 @@ func registerMetrics(f promauto.Factory) *metrics {
 		refused: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "smspark_smpp_bind_config_error",
 			Help: "1 while the SMSC's last answer to a bind refused the credentials or configuration (fix the config), by SMSC.",
+		}, []string{"smsc"}),
+		stopped: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "smspark_smpp_smsc_stopped",
+			Help: "1 while the operator has stopped the SMSC (smspark smsc stop), by SMSC: its binds are down on purpose.",
 		}, []string{"smsc"}),
 		bindsUp: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "smspark_smpp_binds_up",
@@ -123,15 +129,20 @@ func (m *metrics) submitError(smsc string, se *SubmitError) {
 	}
 }
 
-func (m *metrics) setUp(smsc, kind string, up bool) {
+func (m *metrics) setUp(smsc, kind string, up, stopped bool) {
 	if m == nil {
 		return
 	}
-	v := 0.0
-	if up {
-		v = 1
+	m.bindsUp.WithLabelValues(smsc, kind).Set(gauge(up))
+	m.stopped.WithLabelValues(smsc).Set(gauge(stopped))
+}
+
+// gauge is 1 for true, 0 for false.
+func gauge(b bool) float64 {
+	if b {
+		return 1
 	}
-	m.bindsUp.WithLabelValues(smsc, kind).Set(v)
+	return 0
 }
 
 func (m *metrics) window(smsc string, delta float64) {
