@@ -181,6 +181,26 @@ func (d *doc) lines(s string, w float64) []string {
 }
 
 // spaceLeft is the room between the current position and the bottom margin.
+// details writes label–value rows on alternating backgrounds: the label
+// in grey in a column labelW wide, the value in bold at valueSize.
+func (d *doc) details(rows [][2]string, labelW, rowH, valueSize float64) {
+	for i, kv := range rows {
+		if i%2 == 0 {
+			d.fill(zebra)
+		} else {
+			d.fill(white)
+		}
+		d.f.SetX(margin)
+		d.color(grey)
+		d.font("", 9)
+		d.fillCell(labelW, rowH, kv[0], "L")
+		d.color(black)
+		d.font("B", valueSize)
+		d.fillCell(contentW-labelW, rowH, kv[1], "L")
+		d.f.Ln(rowH)
+	}
+}
+
 func (d *doc) spaceLeft() float64 { return pageH - bottomMargin - d.f.GetY() }
 
 // brand writes the 4411 mark and the tagline at the top left.

@@ -129,21 +129,7 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	if l.Communication != "" {
 		details = append(details, [2]string{t.structured, l.Communication})
 	}
-	for i, kv := range details {
-		if i%2 == 0 {
-			d.fill(zebra)
-		} else {
-			d.fill(white)
-		}
-		f.SetX(margin)
-		d.color(grey)
-		d.font("", 9)
-		d.fillCell(55, 5.5, kv[0], "L")
-		d.color(black)
-		d.font("B", 9.5)
-		d.fillCell(contentW-55, 5.5, kv[1], "L")
-		f.Ln(5.5)
-	}
+	d.details(details, 55, 5.5, 9.5)
 	f.Ln(6)
 
 	// How to activate, and the signature.

@@ -95,20 +95,6 @@ func PermitReceipt(w io.Writer, r Receipt) error {
 		{rt.reference, r.Reference},
 		{rt.communication, r.Communication},
 	}
-	for i, kv := range rows {
-		if i%2 == 0 {
-			d.fill(zebra)
-		} else {
-			d.fill(white)
-		}
-		f.SetX(margin)
-		d.color(grey)
-		d.font("", 9)
-		d.fillCell(60, 6.5, kv[0], "L")
-		d.color(black)
-		d.font("B", 10)
-		d.fillCell(contentW-60, 6.5, kv[1], "L")
-		f.Ln(6.5)
-	}
+	d.details(rows, 60, 6.5, 10)
 	return d.output(w, "permit receipt")
 }
