@@ -53,14 +53,10 @@ var tooLong = map[string]string{
 	"cmd/smspark/daemon.go:Main.Open":                        "w10cli (#10.8)",
 	"permits/service.go":                                     "w10pay (#10.4)",
 	"vouchers/service.go":                                    "w10pay (#10.4)",
-	"config/parse.go":                                        "w10smpp",
 	"outbox/outbox.go":                                       "w10smpp",
 	"pdf/letter.go:VoucherLetter":                            "w10smpp",
 	"pdf/statement.go:Statement":                             "w10smpp",
 	"sessions/command.go:Engine.start":                       "w10smpp",
-	"smpp/client.go":                                         "w10smpp",
-	"smpp/smsc/codec.go":                                     "w10smpp",
-	"smpp/smsc/smsc.go":                                      "w10smpp",
 	"store/retention.go:DB.DeleteBefore":                     "w10smpp",
 }
 
