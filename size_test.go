@@ -29,7 +29,6 @@ var dataTables = map[string]string{
 	"gsm/gsm.go:lookup":     "the GSM 03.38 character table, one case per character",
 	"gsm/gsm.go:fold":       "the transliteration table of characters GSM 03.38 lacks",
 	"pdf/texts.go:textsFor": "the PDF texts in four languages",
-	"sessions/texts.go":     "the reply texts in four languages",
 }
 
 // tooLong are the long functions ("file:func") and files that other
@@ -56,7 +55,6 @@ var tooLong = map[string]string{
 	"outbox/outbox.go":                                       "w10smpp",
 	"pdf/letter.go:VoucherLetter":                            "w10smpp",
 	"pdf/statement.go:Statement":                             "w10smpp",
-	"sessions/command.go:Engine.start":                       "w10smpp",
 	"store/retention.go:DB.DeleteBefore":                     "w10smpp",
 }
 

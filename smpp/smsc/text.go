@@ -3,8 +3,9 @@ package smsc
 import (
 	"encoding/binary"
 	"fmt"
-	"smspark/gsm"
 	"unicode/utf16"
+
+	"smspark/gsm"
 )
 
 // parseConcat finds the concatenation of p (UDH with an 8- or 16-bit
