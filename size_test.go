@@ -55,7 +55,6 @@ var tooLong = map[string]string{
 	"outbox/outbox.go":                                       "w10smpp",
 	"pdf/letter.go:VoucherLetter":                            "w10smpp",
 	"pdf/statement.go:Statement":                             "w10smpp",
-	"store/retention.go:DB.DeleteBefore":                     "w10smpp",
 }
 
 // TestSizes measures every non-test Go file of the module.
