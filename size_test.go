@@ -52,7 +52,6 @@ var tooLong = map[string]string{
 	"cmd/smspark/daemon.go:Main.Open":                        "w10cli (#10.8)",
 	"permits/service.go":                                     "w10pay (#10.4)",
 	"vouchers/service.go":                                    "w10pay (#10.4)",
-	"outbox/outbox.go":                                       "w10smpp",
 }
 
 // TestSizes measures every non-test Go file of the module.
