@@ -3,11 +3,12 @@ package config
 import (
 	"regexp"
 	"slices"
-	"smspark/tariffs"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"smspark/tariffs"
 )
 
 // dates reads a list of YYYY-MM-DD dates; a date listed twice is an error.

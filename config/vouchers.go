@@ -3,11 +3,12 @@ package config
 import (
 	"regexp"
 	"slices"
-	"smspark/tariffs"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"smspark/tariffs"
 )
 
 var voucherPrefix = regexp.MustCompile(`^[A-Z]{2,5}$`)

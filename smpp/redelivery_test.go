@@ -93,10 +93,10 @@ func TestMOInFlightWhenLinkDiesIsRedeliveredOnce(t *testing.T) {
 	p.deliver(t, 5, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
 	<-entered
 	// The fake may deliver before the client has recorded its bind as up.
-	var sess *conn
-	waitFor(t, "the bind up", func() bool { sess = c.links.binds()[0].current(); return sess != nil })
+	var cn *conn
+	waitFor(t, "the bind up", func() bool { cn = c.links.binds()[0].current(); return cn != nil })
 	_ = p.conn.Close()
-	waitFor(t, "the session to end", func() bool { _, ended := sess.endedAt(); return ended })
+	waitFor(t, "the conn to end", func() bool { _, ended := cn.endedAt(); return ended })
 	close(release)
 	if mo := h.nextMO(t); mo.Text != "C1" {
 		t.Fatalf("MO %q", mo.Text)
