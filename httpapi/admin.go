@@ -823,24 +823,10 @@ func LookupVouchers(ctx context.Context, svc AdminVouchers, ref string, now time
 }
 
 // AdminStatementTotal is one account's statement of a month, in short.
-type AdminStatementTotal struct {
-	Account       string `json:"account"`
-	Package       string `json:"package"`
-	Month         string `json:"month"`
-	Sessions      int    `json:"sessions"`
-	TotalCents    int64  `json:"total_cents"`
-	Communication string `json:"communication"`
-	Due           string `json:"due"` // YYYY-MM-DD
-}
-
-// StatementTotal returns a statement in short.
-func StatementTotal(s billing.Statement) AdminStatementTotal {
-	return AdminStatementTotal{Account: s.Account, Package: s.Package, Month: s.Month, Sessions: len(s.Lines),
-		TotalCents: s.TotalCents, Communication: s.Communication.String(), Due: s.Due.Format(time.DateOnly)}
-}
+type AdminStatementTotal = billing.Summary
 
 func (a *Admin) buildStatement(ctx context.Context, acct sessions.Account, month string) (billing.Statement, error) {
-	st, err := BuildStatement(ctx, a.opts.Store, acct, month, ZoneNamer(a.opts.Zones), a.opts.Location)
+	st, err := billing.Build(ctx, a.opts.Store, acct, month, tariffs.ZoneNamer(a.opts.Zones), a.opts.Location)
 	if errors.Is(err, billing.ErrBadMonth) {
 		return billing.Statement{}, errBadRequest("month: %v", err)
 	}
@@ -864,7 +850,7 @@ func (a *Admin) statements(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, StatementTotal(s))
+		out = append(out, s.Summary())
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"month": month, "statements": out})
 }
