@@ -73,3 +73,34 @@ func (db *DB) AccountOf(ctx context.Context, number string) (sessions.Account, e
 	})
 	return a, err
 }
+
+// Sessions returns the sessions the filter selects, ordered by ID (at most
+// f.Limit, the lowest IDs, when it is set). Returns ErrCorrupt, ErrClosed
+// or the context's error, wrapped.
+func (db *DB) Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error) {
+	var from, to, limit *int64
+	if !f.From.IsZero() {
+		v := f.From.UnixNano()
+		from = &v
+	}
+	if !f.To.IsZero() {
+		v := f.To.UnixNano()
+		to = &v
+	}
+	if f.Limit > 0 {
+		v := int64(f.Limit)
+		limit = &v
+	}
+	var out []sessions.Session
+	err := db.read(ctx, "sessions", func(q querier) error {
+		var err error
+		out, err = all[sessions.Session](ctx, q, "session", `SELECT doc FROM sessions
+			WHERE ($1 = '' OR number = $1) AND ($2 = '' OR plate = $2) AND ($3 = '' OR zone = $3)
+			AND ($4 = '' OR account = $4) AND (NOT $5 OR running)
+			AND ($6::bigint IS NULL AND $7::bigint IS NULL
+				OR NOT running AND ($6 IS NULL OR end_ns >= $6) AND ($7 IS NULL OR end_ns < $7))
+			ORDER BY id LIMIT $8`, f.Number, f.Plate, f.Zone, f.Account, f.Running, from, to, limit)
+		return err
+	})
+	return out, err
+}

@@ -2,14 +2,15 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
 )
 
-// Shared is the server Run started for a test binary, nil until then or
-// when none could start (startErr says why). It is the one piece of
-// package state: a test binary's server lives as long as the binary.
+// shared is the server Run started for a test binary, nil until then or
+// when none could start (err says why). It is the package's one piece of
+// state: a test binary's server lives as long as the binary.
 type shared struct {
 	srv *Server
 	err error
@@ -44,7 +45,7 @@ func DB(t testing.TB) string {
 		if current.err == nil {
 			t.Fatal("pgtest: DB called without pgtest.Run in TestMain")
 		}
-		if current.err == ErrNoBinaries {
+		if errors.Is(current.err, ErrNoBinaries) {
 			Skip(t, current.err)
 		}
 		t.Fatal(current.err)
@@ -56,6 +57,6 @@ func DB(t testing.TB) string {
 	return url
 }
 
-// Server returns the binary's server, or nil (DB's rules for skipping
+// Current returns the binary's server, or nil (DB's rules for skipping
 // apply to whoever calls it).
 func Current() *Server { return current.srv }
