@@ -15,7 +15,6 @@ import (
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/payments"
-	"smspark/store"
 	"smspark/vouchers"
 )
 
@@ -161,7 +160,7 @@ func voucherAction(command string) string {
 	return ""
 }
 
-func newVoucherService(cfg *config.Config, db *store.DB) (*vouchers.Service, error) {
+func newVoucherService(cfg *config.Config, db appStore) (*vouchers.Service, error) {
 	return vouchers.New(vouchers.Options{Types: voucherTypes(cfg), Store: db, Clock: time.Now, Random: rand.Reader,
 		Location: cfg.Location, Payments: payments.Provider{BaseURL: "http://" + cfg.HTTP.Listen}})
 }
