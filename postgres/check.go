@@ -102,3 +102,34 @@ func checkAccounts(ctx context.Context, q querier, problems *[]error) error {
 	}
 	return nil
 }
+
+// countedTables are the tables Counts counts: every kind of record.
+var countedTables = []string{"sessions", "settings", "accounts", "account_numbers", "grants", "outbox",
+	"journal", "parts", "orders", "vouchers", "permits", "day_cards", "api_keys", "idempotent_responses",
+	"payment_nonces", "audit"}
+
+// Counts returns how many rows each table holds, and how many sessions
+// run (under "running_sessions"), from one snapshot.
+func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := db.read(ctx, "counts", func(q querier) error {
+		sql := "SELECT (SELECT count(*) FROM sessions WHERE running)"
+		for _, t := range countedTables {
+			sql += ", (SELECT count(*) FROM " + t + ")"
+		}
+		vals := make([]int64, len(countedTables)+1)
+		dest := make([]any, len(vals))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		if err := q.QueryRow(ctx, sql).Scan(dest...); err != nil {
+			return err
+		}
+		out["running_sessions"] = vals[0]
+		for i, t := range countedTables {
+			out[t] = vals[i+1]
+		}
+		return nil
+	})
+	return out, err
+}
