@@ -666,61 +666,17 @@ func (a *Admin) setPackage(w http.ResponseWriter, r *http.Request) error {
 	return a.writeAccount(w, r, http.StatusOK, acct, err, "package "+req.Package)
 }
 
-// OrderDetail is a voucher order as the portal's and the admin endpoint's
-// order detail give it.
-type OrderDetail = orderJSON
-
-// VoucherDetail is one voucher of an OrderDetail.
-type VoucherDetail = voucherJSON
-
 // AdminVoucherLookup answers GET /admin/vouchers/{ref}: the order, and the
 // voucher when ref was a voucher code.
-type AdminVoucherLookup struct {
-	Order   OrderDetail    `json:"order"`
-	Voucher *VoucherDetail `json:"voucher,omitempty"`
-}
+type AdminVoucherLookup = vouchers.Lookup
 
 // orderDetail builds an order's detail, its vouchers' status at the clock.
-func (a *Admin) orderDetail(ctx context.Context, o vouchers.Order) (OrderDetail, error) {
-	return NewOrderDetail(ctx, a.opts.Vouchers, o, a.opts.Clock(), a.opts.Location)
-}
-
-// NewOrderDetail builds an order's detail: its vouchers (read from svc)
-// with their status at now, times in loc. Returns svc's error as a
-// *Problem where it is one (an unknown order is 404).
-func NewOrderDetail(ctx context.Context, svc AdminVouchers, o vouchers.Order, now time.Time, loc *time.Location) (OrderDetail, error) {
-	ts := func(t time.Time) *string {
-		if t.IsZero() {
-			return nil
-		}
-		s := t.In(loc).Format(time.RFC3339)
-		return &s
+func (a *Admin) orderDetail(ctx context.Context, o vouchers.Order) (vouchers.OrderDetail, error) {
+	d, err := vouchers.Detail(ctx, a.opts.Vouchers, o, a.opts.Clock(), a.opts.Location)
+	if err != nil {
+		return d, voucherProblem(err)
 	}
-	name := o.Type
-	for _, t := range svc.Types() {
-		if t.Prefix == o.Type {
-			name = t.Name(o.Language)
-		}
-	}
-	out := OrderDetail{ID: o.ID, City: o.City, Type: o.Type, TypeName: name, Citizen: o.Citizen, Street: o.Address.Street,
-		Number: o.Address.Number, Zone: o.Zone, Quantity: o.Quantity, FreeVouchers: o.FreeVouchers, PriceCents: o.PriceCents,
-		Channel: string(o.Channel), Status: string(o.Status), Purchased: o.Created.In(loc).Format(time.RFC3339),
-		Paid: ts(o.PaidAt), DurationMinutes: int(o.Duration / time.Minute), Communication: o.Communication.String(),
-		Payment: paymentJSON{Reference: o.Payment.Reference, RedirectURL: o.Payment.RedirectURL, Method: o.Payment.Method,
-			Attempts: o.Payment.Attempts, LastResult: o.Payment.LastResult},
-		Vouchers: []voucherJSON{}}
-	if len(o.Codes) > 0 {
-		vs, err := svc.Vouchers(ctx, o.ID)
-		if err != nil {
-			return out, voucherProblem(err)
-		}
-		for _, vc := range vs {
-			vj := voucherJSON{Code: vc.Code, Status: string(vc.StatusAt(now)), Plate: vc.Plate, UsedAt: ts(vc.UsedAt), Expires: ts(vc.Expires)}
-			out.Vouchers = append(out.Vouchers, vj)
-			out.Expires = vj.Expires
-		}
-	}
-	return out, nil
+	return d, nil
 }
 
 func (a *Admin) writeOrder(w http.ResponseWriter, r *http.Request, code int, o vouchers.Order) error {
@@ -780,45 +736,14 @@ func (a *Admin) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 
 // showVouchers finds an order by its ID, or the order of a voucher code.
 func (a *Admin) showVouchers(w http.ResponseWriter, r *http.Request) error {
-	out, err := LookupVouchers(r.Context(), a.opts.Vouchers, r.PathValue("ref"), a.opts.Clock(), a.opts.Location)
+	out, err := vouchers.Find(r.Context(), a.opts.Vouchers, r.PathValue("ref"), a.opts.Clock(), a.opts.Location)
+	if errors.Is(err, vouchers.ErrUnknownReference) {
+		return errNotFound("no order or voucher " + strings.TrimSpace(r.PathValue("ref")))
+	}
 	if err != nil {
-		return err
+		return voucherProblem(err)
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// LookupVouchers finds an order by its ID, or the order of a voucher code
-// (then Voucher is that voucher), its vouchers' status at now. Returns a
-// *Problem: 404 when ref is neither, or svc's error.
-func LookupVouchers(ctx context.Context, svc AdminVouchers, ref string, now time.Time, loc *time.Location) (AdminVoucherLookup, error) {
-	ref = strings.TrimSpace(ref)
-	o, err := svc.Order(ctx, ref)
-	code := ""
-	if errors.Is(err, vouchers.ErrOrderNotFound) {
-		v, verr := svc.Voucher(ctx, ref)
-		if errors.Is(verr, vouchers.ErrVoucherNotFound) {
-			return AdminVoucherLookup{}, errNotFound("no order or voucher " + ref)
-		}
-		if verr != nil {
-			return AdminVoucherLookup{}, voucherProblem(verr)
-		}
-		code = v.Code
-		o, err = svc.Order(ctx, v.Order)
-	}
-	if err != nil {
-		return AdminVoucherLookup{}, voucherProblem(err)
-	}
-	d, err := NewOrderDetail(ctx, svc, o, now, loc)
-	if err != nil {
-		return AdminVoucherLookup{}, err
-	}
-	out := AdminVoucherLookup{Order: d}
-	for i := range d.Vouchers {
-		if d.Vouchers[i].Code == code {
-			out.Voucher = &d.Vouchers[i]
-		}
-	}
-	return out, nil
 }
 
 // AdminStatementTotal is one account's statement of a month, in short.
