@@ -184,20 +184,6 @@ func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) 
 			}
 		}
 		n += len(doomed)
-		// The index of ended sessions serves "ended a moment ago".
-		doomed = doomed[:0]
-		c := b.ended.Cursor()
-		for k, _ := c.First(); len(k) == 16; k, _ = c.Next() {
-			if v, _ := decodeU64(k[:8]); int64(v) >= cutoff.UnixNano() {
-				break
-			}
-			doomed = append(doomed, append([]byte(nil), k...))
-		}
-		for _, k := range doomed {
-			if err := b.ended.Delete(k); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 	return n, err
