@@ -133,7 +133,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 
 	// The engine alone makes a new store, where no file exists.
-	db, err := store.Open(m.DataDir, store.Options{Create: true})
+	commits := newCommitMetrics(m.Registry)
+	db, err := store.Open(m.DataDir, store.Options{Create: true, OnCommit: commits.observe})
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,6 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	opts := engineOptions(m.Config, db, m.Clock)
 	opts.Permits = permitSources{m.Permits, m.DayCards}
-	opts.Store = timedStore{DB: db, latency: newCommitHistogram(m.Registry)}
 	numbers := opts.Numbers
 	opts.Sender = m.Sender
 	if m.Engine, err = sessions.New(ctx, opts); err != nil {
