@@ -49,6 +49,7 @@ type appStore interface {
 	IdempotentResponse(ctx context.Context, scope, key string) (store.Idempotent, error)
 	PutIdempotentResponse(ctx context.Context, scope, key string, r store.Idempotent) error
 	PruneRequests(ctx context.Context, cutoff time.Time) (int, error)
+	PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error)
 	DeleteBefore(ctx context.Context, cutoff time.Time) (store.Pruned, error)
 	// Backup writes a consistent copy of the store (bbolt only: a
 	// PostgreSQL database is backed up by its own tools).
