@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -286,72 +285,16 @@ func (a *Admin) Run(ctx context.Context) error {
 	return err
 }
 
-// route registers a handler behind the key check, with problems for
-// errors and panics.
+// route registers a handler behind the key check (plumbing).
 func (a *Admin) route(mux *http.ServeMux, pattern string, h HandlerFunc) {
-	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		rec := &headerRecorder{ResponseWriter: w}
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler { // net/http's own way to cut a response short
-					panic(v)
-				}
-				a.opts.Logger.Error().Interface("panic", v).Str("route", pattern).Msg("admin handler panicked")
-				a.fail(rec, r, pattern, errors.New("panic"))
-			}
-		}()
-		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+	p := plumbing{logger: a.opts.Logger}
+	mux.HandleFunc(pattern, p.handler(pattern, func(w http.ResponseWriter, r *http.Request) error {
 		actor, err := a.authorize(r)
 		if err != nil {
-			a.fail(rec, r, pattern, err)
-			return
+			return err
 		}
-		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
-		if err := h(rec, r); err != nil {
-			a.fail(rec, r, pattern, err)
-		}
-	})
-}
-
-// fail answers err as a problem; once the response has started (a backup
-// cut short) it can only abort the connection, so the client sees the
-// response is incomplete.
-func (a *Admin) fail(w *headerRecorder, r *http.Request, route string, err error) {
-	var p *Problem
-	if !errors.As(err, &p) {
-		// The route, not the path: a path may hold a phone number.
-		a.opts.Logger.Error().Err(err).Str("route", route).Msg("admin: internal error")
-		p = problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed")
-	}
-	if w.wrote {
-		panic(http.ErrAbortHandler)
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
-}
-
-// headerRecorder remembers whether the response has started.
-type headerRecorder struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (h *headerRecorder) WriteHeader(code int) {
-	h.wrote = true
-	h.ResponseWriter.WriteHeader(code)
-}
-
-func (h *headerRecorder) Write(p []byte) (int, error) {
-	h.wrote = true
-	return h.ResponseWriter.Write(p)
-}
-
-// Flush lets a streamed response reach the client as it goes.
-func (h *headerRecorder) Flush() {
-	if f, ok := h.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+		return h(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
+	}))
 }
 
 // authorize checks the admin key when the listener is not loopback: no

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -87,8 +86,7 @@ type Server struct {
 	keys     keyCache // API key records recently found in the store
 	tokens   *tokenStore
 	keyLocks keyLocks // requests with the same Idempotency-Key, one at a time
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	plumbing plumbing
 }
 
 // New returns a server; Listen then Run start it.
@@ -105,11 +103,12 @@ func New(opts Options) *Server {
 		reg = prometheus.NewRegistry()
 	}
 	f := promauto.With(reg)
-	s.requests = f.NewCounterVec(prometheus.CounterOpts{
+	s.plumbing = plumbing{logger: opts.Logger, metrics: &routeMetrics{}}
+	s.plumbing.metrics.requests = f.NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_http_requests_total",
 		Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
-	s.latency = f.NewHistogramVec(prometheus.HistogramOpts{
+	s.plumbing.metrics.latency = f.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smspark_http_request_duration_seconds",
 		Help:    "HTTP request latency by route.",
 		Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
@@ -133,10 +132,6 @@ func New(opts Options) *Server {
 	return s
 }
 
-// HandlerFunc is an API handler: it returns a *Problem (or any error, a
-// 500) instead of writing one.
-type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
-
 // Route registers an API handler with the authentication it requires;
 // other packages' routes (Options.Extra) use it too.
 func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
@@ -144,49 +139,17 @@ func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 }
 
 func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
-	// From the first scrape: the latency of the route, and its successes.
-	s.latency.WithLabelValues(pattern)
-	s.requests.WithLabelValues(pattern, "200")
-	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			if v := recover(); v != nil {
-				s.opts.Logger.Error().Interface("panic", v).Str("route", pattern).Msg("handler panicked")
-				s.writeProblem(rec, r, errors.New("panic"))
-			}
-			s.requests.WithLabelValues(pattern, strconv.Itoa(rec.status)).Inc()
-			s.latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
-		}()
-		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+	mux.HandleFunc(pattern, s.plumbing.handler(pattern, func(w http.ResponseWriter, r *http.Request) error {
 		p, err := s.authenticate(r, auth)
 		if err != nil {
-			s.writeProblem(rec, r, err)
-			return
+			return err
 		}
 		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		if r.Method == http.MethodPost {
-			err = s.idempotent(rec, r, p, h)
-		} else {
-			err = h(rec, r)
+			return s.idempotent(w, r, p, h)
 		}
-		if err != nil {
-			s.writeProblem(rec, r, err)
-		}
-	})
-}
-
-// maxBody bounds every request body.
-const maxBody = 64 << 10
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
+		return h(w, r)
+	}))
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
