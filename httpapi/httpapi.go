@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
@@ -80,8 +79,7 @@ type Options struct {
 // Server serves the HTTP API.
 type Server struct {
 	opts     Options
-	srv      *http.Server
-	ln       net.Listener
+	ep       endpoint
 	logins   *loginLimiter
 	keys     keyCache // API key records recently found in the store
 	tokens   *tokenStore
@@ -128,7 +126,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, errNotFound("no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
-	s.srv = opts.Limits.server(mux)
+	s.ep = newEndpoint(opts.Addr, opts.Limits, mux)
 	return s
 }
 
@@ -192,49 +190,25 @@ func DecodeJSON(r *http.Request, v any) error {
 
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
-func (s *Server) Listen() error {
-	ln, err := s.opts.Limits.listen(s.opts.Addr)
-	if err != nil {
-		return err
-	}
-	s.ln = ln
-	return nil
-}
+func (s *Server) Listen() error { return s.ep.listen() }
 
 // Addr is the address listened on, after Listen.
-func (s *Server) Addr() string {
-	if s.ln == nil {
-		return s.opts.Addr
-	}
-	return s.ln.Addr().String()
-}
+func (s *Server) Addr() string { return s.ep.address() }
 
 // Handler is the API's handler, for tests.
-func (s *Server) Handler() http.Handler { return s.srv.Handler }
+func (s *Server) Handler() http.Handler { return s.ep.srv.Handler }
 
-// Run serves until ctx is done, then shuts down gracefully (5 s).
+// Run serves until ctx is done, then shuts down gracefully (5 s). It
+// listens first if Listen was not called, and returns its error.
 func (s *Server) Run(ctx context.Context) error {
-	if s.ln == nil {
+	if s.ep.ln == nil {
 		if err := s.Listen(); err != nil {
 			return err
 		}
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- s.srv.Serve(s.ln) }()
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	swept := make(chan struct{})
 	go func() { s.tokens.sweep(sweepCtx, s.opts.Clock); close(swept) }()
 	defer func() { stopSweep(); <-swept }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(sctx)
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && serr != nil {
-		return serr
-	}
-	return err
+	return s.ep.run(ctx)
 }
