@@ -47,6 +47,9 @@ var (
 type Options struct {
 	// MaxConns caps the pool (default: pgxpool's, 4 or the CPUs).
 	MaxConns int32
+	// OnCommit, if set, is told of every transaction Commit writes (from
+	// the writing goroutine; it must not block).
+	OnCommit func(CommitStats)
 	// NoMigrate opens a database whose schema is expected up to date, and
 	// fails if it is not (a node that must not change the schema).
 	NoMigrate bool
@@ -58,6 +61,10 @@ type DB struct {
 	pool    *pgxpool.Pool
 	version int64
 	closed  atomic.Bool
+	group   *groupCommit
+	// life is the group commit's context, cancelled by Close.
+	life context.Context
+	stop context.CancelFunc
 }
 
 // Open connects to the database at url (a postgres:// URL or a libpq
@@ -78,7 +85,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	db := &DB{pool: pool}
+	db.life, db.stop = context.WithCancel(context.Background())
+	db.group = newGroupCommit(db.writeCalls, opts.OnCommit)
 	if err := db.migrate(ctx, opts.NoMigrate); err != nil {
+		db.stop()
 		pool.Close()
 		return nil, err
 	}
@@ -127,6 +137,7 @@ func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return nil
 	}
+	db.stop()
 	db.pool.Close()
 	return nil
 }

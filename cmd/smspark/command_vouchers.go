@@ -14,7 +14,6 @@ import (
 	"smspark/billing"
 	"smspark/config"
 	"smspark/payments"
-	"smspark/store"
 	"smspark/vouchers"
 )
 
@@ -160,7 +159,7 @@ func voucherAction(command string) string {
 	return ""
 }
 
-func newVoucherService(cfg *config.Config, db *store.DB) (*vouchers.Service, error) {
+func newVoucherService(cfg *config.Config, db appStore) (*vouchers.Service, error) {
 	return vouchers.New(vouchers.Options{Types: voucherTypes(cfg), Store: db, Clock: time.Now, Random: rand.Reader,
 		Location: cfg.Location, Payments: payments.Provider{BaseURL: "http://" + cfg.HTTP.Listen}})
 }

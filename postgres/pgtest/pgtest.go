@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +29,16 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// BinDirs are where Start looks for initdb and pg_ctl, first match wins;
-// PATH is searched last.
-var BinDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"}
+// binDirs are where Start looks for initdb and pg_ctl, first match wins,
+// PATH last; SMSPARK_POSTGRES_BINDIR, if set, is the only place looked.
+func binDirs() []string {
+	if d := os.Getenv("SMSPARK_POSTGRES_BINDIR"); d != "" {
+		return []string{d}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.Reverse(dirs) // the newest major version first
+	return dirs
+}
 
 // ErrNoBinaries means initdb or pg_ctl is not installed.
 var ErrNoBinaries = errors.New("PostgreSQL server binaries (initdb, pg_ctl) not found")
@@ -51,10 +59,13 @@ type Server struct {
 
 // binDir returns the directory holding initdb and pg_ctl.
 func binDir() (string, error) {
-	for _, d := range BinDirs {
+	for _, d := range binDirs() {
 		if _, err := os.Stat(filepath.Join(d, "pg_ctl")); err == nil {
 			return d, nil
 		}
+	}
+	if os.Getenv("SMSPARK_POSTGRES_BINDIR") != "" {
+		return "", ErrNoBinaries
 	}
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
 		if _, err := exec.LookPath("initdb"); err == nil {
