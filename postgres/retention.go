@@ -54,10 +54,3 @@ func (db *DB) DeleteBefore(ctx context.Context, cutoff time.Time) (Pruned, error
 		}
 	}
 }
-
-// PruneEndedIndex is the bbolt store's pruning of its index of ended
-// sessions; here that index is a database index over the sessions
-// themselves, which has nothing to prune: it returns 0.
-func (db *DB) PruneEndedIndex(ctx context.Context, _ time.Time) (int, error) {
-	return 0, db.usable(ctx)
-}
