@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,13 +19,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
+	"smspark/apikeys"
 	"smspark/audit"
 	"smspark/billing"
+	"smspark/binds"
 	"smspark/parser"
 	"smspark/pdf"
 	"smspark/sessions"
-	"smspark/smpp"
-	"smspark/store"
 	"smspark/tariffs"
 	"smspark/vouchers"
 )
@@ -50,14 +49,14 @@ type AdminEngine interface {
 
 // AdminStore is what the admin endpoint reads and writes in the store.
 type AdminStore interface {
-	Sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error)
+	Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error)
 	Session(ctx context.Context, id uint64) (sessions.Session, error)
 	// Load gives the accounts, for the month's statements.
 	Load(ctx context.Context) (sessions.State, error)
-	APIKeys(ctx context.Context) ([]store.APIKey, error)
-	PutAPIKey(ctx context.Context, k store.APIKey) error
-	APIKeyByHash(ctx context.Context, hash string) (store.APIKey, error)
-	RevokeAPIKey(ctx context.Context, id string) (store.APIKey, error)
+	APIKeys(ctx context.Context) ([]apikeys.Key, error)
+	PutAPIKey(ctx context.Context, k apikeys.Key) error
+	APIKeyByHash(ctx context.Context, hash string) (apikeys.Key, error)
+	RevokeAPIKey(ctx context.Context, id string) (apikeys.Key, error)
 	// Backup writes a consistent copy of the store while it is in use.
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 	// Path is the store's file, whose size status reports.
@@ -71,7 +70,7 @@ type OutboxDepth interface {
 
 // BindStatuses is what the admin endpoint asks of the SMPP client.
 type BindStatuses interface {
-	Status() []smpp.BindStatus
+	Status() []binds.Status
 }
 
 // AdminVouchers is what the admin endpoint asks of the voucher service.
@@ -362,7 +361,7 @@ func (a *Admin) authorize(r *http.Request) (string, error) {
 	cred := bearer(r)
 	if !a.keyed {
 		if cred != "" && len(cred) <= 256 {
-			if k, err := a.opts.Store.APIKeyByHash(r.Context(), store.HashKey(cred)); err == nil && !k.Revoked {
+			if k, err := a.opts.Store.APIKeyByHash(r.Context(), apikeys.Hash(cred)); err == nil && !k.Revoked {
 				return k.ID, nil
 			}
 		}
@@ -371,8 +370,8 @@ func (a *Admin) authorize(r *http.Request) (string, error) {
 	if cred == "" || len(cred) > 256 {
 		return "", errUnauthorized()
 	}
-	k, err := a.opts.Store.APIKeyByHash(r.Context(), store.HashKey(cred))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Revoked) {
+	k, err := a.opts.Store.APIKeyByHash(r.Context(), apikeys.Hash(cred))
+	if errors.Is(err, sessions.ErrNotFound) || (err == nil && k.Revoked) {
 		return "", errUnauthorized()
 	}
 	if err != nil {
@@ -522,7 +521,7 @@ func (a *Admin) adminSession(s sessions.Session) AdminSession {
 // oldest first.
 func (a *Admin) sessions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := store.SessionFilter{Zone: q.Get("zone"), Account: q.Get("account")}
+	f := sessions.SessionFilter{Zone: q.Get("zone"), Account: q.Get("account")}
 	if n := q.Get("number"); n != "" {
 		if a.opts.Normalize == nil {
 			f.Number = n
@@ -568,7 +567,7 @@ func (a *Admin) session(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("session id %q is not a number", r.PathValue("id"))
 	}
 	s, err := a.opts.Store.Session(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, sessions.ErrNotFound) {
 		return errNotFound(fmt.Sprintf("no session %d", id))
 	}
 	if err != nil {
@@ -667,61 +666,17 @@ func (a *Admin) setPackage(w http.ResponseWriter, r *http.Request) error {
 	return a.writeAccount(w, r, http.StatusOK, acct, err, "package "+req.Package)
 }
 
-// OrderDetail is a voucher order as the portal's and the admin endpoint's
-// order detail give it.
-type OrderDetail = orderJSON
-
-// VoucherDetail is one voucher of an OrderDetail.
-type VoucherDetail = voucherJSON
-
 // AdminVoucherLookup answers GET /admin/vouchers/{ref}: the order, and the
 // voucher when ref was a voucher code.
-type AdminVoucherLookup struct {
-	Order   OrderDetail    `json:"order"`
-	Voucher *VoucherDetail `json:"voucher,omitempty"`
-}
+type AdminVoucherLookup = vouchers.Lookup
 
 // orderDetail builds an order's detail, its vouchers' status at the clock.
-func (a *Admin) orderDetail(ctx context.Context, o vouchers.Order) (OrderDetail, error) {
-	return NewOrderDetail(ctx, a.opts.Vouchers, o, a.opts.Clock(), a.opts.Location)
-}
-
-// NewOrderDetail builds an order's detail: its vouchers (read from svc)
-// with their status at now, times in loc. Returns svc's error as a
-// *Problem where it is one (an unknown order is 404).
-func NewOrderDetail(ctx context.Context, svc AdminVouchers, o vouchers.Order, now time.Time, loc *time.Location) (OrderDetail, error) {
-	ts := func(t time.Time) *string {
-		if t.IsZero() {
-			return nil
-		}
-		s := t.In(loc).Format(time.RFC3339)
-		return &s
+func (a *Admin) orderDetail(ctx context.Context, o vouchers.Order) (vouchers.OrderDetail, error) {
+	d, err := vouchers.Detail(ctx, a.opts.Vouchers, o, a.opts.Clock(), a.opts.Location)
+	if err != nil {
+		return d, voucherProblem(err)
 	}
-	name := o.Type
-	for _, t := range svc.Types() {
-		if t.Prefix == o.Type {
-			name = t.Name(o.Language)
-		}
-	}
-	out := OrderDetail{ID: o.ID, City: o.City, Type: o.Type, TypeName: name, Citizen: o.Citizen, Street: o.Address.Street,
-		Number: o.Address.Number, Zone: o.Zone, Quantity: o.Quantity, FreeVouchers: o.FreeVouchers, PriceCents: o.PriceCents,
-		Channel: string(o.Channel), Status: string(o.Status), Purchased: o.Created.In(loc).Format(time.RFC3339),
-		Paid: ts(o.PaidAt), DurationMinutes: int(o.Duration / time.Minute), Communication: o.Communication.String(),
-		Payment: paymentJSON{Reference: o.Payment.Reference, RedirectURL: o.Payment.RedirectURL, Method: o.Payment.Method,
-			Attempts: o.Payment.Attempts, LastResult: o.Payment.LastResult},
-		Vouchers: []voucherJSON{}}
-	if len(o.Codes) > 0 {
-		vs, err := svc.Vouchers(ctx, o.ID)
-		if err != nil {
-			return out, voucherProblem(err)
-		}
-		for _, vc := range vs {
-			vj := voucherJSON{Code: vc.Code, Status: string(vc.StatusAt(now)), Plate: vc.Plate, UsedAt: ts(vc.UsedAt), Expires: ts(vc.Expires)}
-			out.Vouchers = append(out.Vouchers, vj)
-			out.Expires = vj.Expires
-		}
-	}
-	return out, nil
+	return d, nil
 }
 
 func (a *Admin) writeOrder(w http.ResponseWriter, r *http.Request, code int, o vouchers.Order) error {
@@ -781,66 +736,21 @@ func (a *Admin) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 
 // showVouchers finds an order by its ID, or the order of a voucher code.
 func (a *Admin) showVouchers(w http.ResponseWriter, r *http.Request) error {
-	out, err := LookupVouchers(r.Context(), a.opts.Vouchers, r.PathValue("ref"), a.opts.Clock(), a.opts.Location)
+	out, err := vouchers.Find(r.Context(), a.opts.Vouchers, r.PathValue("ref"), a.opts.Clock(), a.opts.Location)
+	if errors.Is(err, vouchers.ErrUnknownReference) {
+		return errNotFound("no order or voucher " + strings.TrimSpace(r.PathValue("ref")))
+	}
 	if err != nil {
-		return err
+		return voucherProblem(err)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// LookupVouchers finds an order by its ID, or the order of a voucher code
-// (then Voucher is that voucher), its vouchers' status at now. Returns a
-// *Problem: 404 when ref is neither, or svc's error.
-func LookupVouchers(ctx context.Context, svc AdminVouchers, ref string, now time.Time, loc *time.Location) (AdminVoucherLookup, error) {
-	ref = strings.TrimSpace(ref)
-	o, err := svc.Order(ctx, ref)
-	code := ""
-	if errors.Is(err, vouchers.ErrOrderNotFound) {
-		v, verr := svc.Voucher(ctx, ref)
-		if errors.Is(verr, vouchers.ErrVoucherNotFound) {
-			return AdminVoucherLookup{}, errNotFound("no order or voucher " + ref)
-		}
-		if verr != nil {
-			return AdminVoucherLookup{}, voucherProblem(verr)
-		}
-		code = v.Code
-		o, err = svc.Order(ctx, v.Order)
-	}
-	if err != nil {
-		return AdminVoucherLookup{}, voucherProblem(err)
-	}
-	d, err := NewOrderDetail(ctx, svc, o, now, loc)
-	if err != nil {
-		return AdminVoucherLookup{}, err
-	}
-	out := AdminVoucherLookup{Order: d}
-	for i := range d.Vouchers {
-		if d.Vouchers[i].Code == code {
-			out.Voucher = &d.Vouchers[i]
-		}
-	}
-	return out, nil
-}
-
 // AdminStatementTotal is one account's statement of a month, in short.
-type AdminStatementTotal struct {
-	Account       string `json:"account"`
-	Package       string `json:"package"`
-	Month         string `json:"month"`
-	Sessions      int    `json:"sessions"`
-	TotalCents    int64  `json:"total_cents"`
-	Communication string `json:"communication"`
-	Due           string `json:"due"` // YYYY-MM-DD
-}
-
-// StatementTotal returns a statement in short.
-func StatementTotal(s billing.Statement) AdminStatementTotal {
-	return AdminStatementTotal{Account: s.Account, Package: s.Package, Month: s.Month, Sessions: len(s.Lines),
-		TotalCents: s.TotalCents, Communication: s.Communication.String(), Due: s.Due.Format(time.DateOnly)}
-}
+type AdminStatementTotal = billing.Summary
 
 func (a *Admin) buildStatement(ctx context.Context, acct sessions.Account, month string) (billing.Statement, error) {
-	st, err := BuildStatement(ctx, a.opts.Store, acct, month, ZoneNamer(a.opts.Zones), a.opts.Location)
+	st, err := billing.Build(ctx, a.opts.Store, acct, month, tariffs.ZoneNamer(a.opts.Zones), a.opts.Location)
 	if errors.Is(err, billing.ErrBadMonth) {
 		return billing.Statement{}, errBadRequest("month: %v", err)
 	}
@@ -864,7 +774,7 @@ func (a *Admin) statements(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, StatementTotal(s))
+		out = append(out, s.Summary())
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"month": month, "statements": out})
 }
@@ -913,7 +823,7 @@ func (a *Admin) charges(w http.ResponseWriter, r *http.Request) error {
 	if operator == "" {
 		return errBadRequest("operator is required")
 	}
-	list, err := a.opts.Store.Sessions(r.Context(), store.SessionFilter{From: d, To: d.AddDate(0, 0, 1)})
+	list, err := a.opts.Store.Sessions(r.Context(), sessions.SessionFilter{From: d, To: d.AddDate(0, 0, 1)})
 	if err != nil {
 		return err
 	}
@@ -925,60 +835,25 @@ func (a *Admin) charges(w http.ResponseWriter, r *http.Request) error {
 	return f.WriteCSV(w)
 }
 
-// KeyRoles returns the roles an API key may have.
-func KeyRoles() []string { return []string{"admin", "portal", "warden", "counter"} }
-
-// NewAPIKey draws a key (160 random bits from r) and its stored record:
-// only the key's hash is kept, so the key is shown once. Returns r's
-// error.
-func NewAPIKey(r io.Reader, role, city, label string, now time.Time) (string, store.APIKey, error) {
-	b := make([]byte, 20)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", store.APIKey{}, fmt.Errorf("api key: %w", err)
-	}
-	secret := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	key := "sk_" + role + "_" + secret
-	id := "K" + strings.ToUpper(secret[:8])
-	return key, store.APIKey{ID: id, Hash: store.HashKey(key), Role: role, City: city, Label: label, Created: now}, nil
-}
-
-// AdminKey is an API key's record as listed (never the key nor its
-// hash); Key is set once, in the answer to its creation.
-type AdminKey struct {
-	Key     string `json:"key,omitempty"`
-	ID      string `json:"id"`
-	Role    string `json:"role"`
-	City    string `json:"city,omitempty"`
-	Label   string `json:"label,omitempty"`
-	Created string `json:"created"`
-	Revoked bool   `json:"revoked,omitempty"`
-}
-
-// NewAdminKey returns a key's record as listed, times in loc.
-func NewAdminKey(k store.APIKey, loc *time.Location) AdminKey {
-	return AdminKey{ID: k.ID, Role: k.Role, City: k.City, Label: k.Label, Created: k.Created.In(loc).Format(time.RFC3339),
-		Revoked: k.Revoked}
-}
-
-func (a *Admin) adminKey(k store.APIKey) AdminKey { return NewAdminKey(k, a.opts.Location) }
+func (a *Admin) adminKey(k apikeys.Key) apikeys.Listed { return k.Listed(a.opts.Location) }
 
 func (a *Admin) keys(w http.ResponseWriter, r *http.Request) error {
 	keys, err := a.opts.Store.APIKeys(r.Context())
 	if err != nil {
 		return err
 	}
-	out := make([]AdminKey, 0, len(keys))
+	out := make([]apikeys.Listed, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, a.adminKey(k))
 	}
-	slices.SortFunc(out, func(x, y AdminKey) int { return strings.Compare(x.Created+x.ID, y.Created+y.ID) })
+	slices.SortFunc(out, func(x, y apikeys.Listed) int { return strings.Compare(x.Created+x.ID, y.Created+y.ID) })
 	return writeJSON(w, http.StatusOK, map[string]any{"keys": out})
 }
 
 // revokeKey stops a key from working.
 func (a *Admin) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	k, err := a.opts.Store.RevokeAPIKey(r.Context(), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, sessions.ErrNotFound) {
 		return errNotFound("no such key")
 	}
 	if err != nil {
@@ -999,8 +874,8 @@ func (a *Admin) createKey(w http.ResponseWriter, r *http.Request) error {
 	if err := DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if !slices.Contains(KeyRoles(), req.Role) {
-		return errBadRequest("role must be one of %s", strings.Join(KeyRoles(), ", "))
+	if !slices.Contains(apikeys.Roles(), req.Role) {
+		return errBadRequest("role must be one of %s", strings.Join(apikeys.Roles(), ", "))
 	}
 	if len(req.Label) > 200 {
 		return errBadRequest("label: at most 200 bytes")
@@ -1020,7 +895,7 @@ func (a *Admin) createKey(w http.ResponseWriter, r *http.Request) error {
 		}
 		city = c
 	}
-	key, rec, err := NewAPIKey(a.opts.Random, req.Role, city, req.Label, a.opts.Clock())
+	key, rec, err := apikeys.New(a.opts.Random, req.Role, city, req.Label, a.opts.Clock())
 	if err != nil {
 		return err
 	}

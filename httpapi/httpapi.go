@@ -18,8 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/rs/zerolog"
 
+	"smspark/apikeys"
+	"smspark/idempotency"
 	"smspark/sessions"
-	"smspark/store"
 	"smspark/tariffs"
 )
 
@@ -43,10 +44,10 @@ type Engine interface {
 
 // Store is what the API reads and writes directly.
 type Store interface {
-	Sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error)
-	APIKeyByHash(ctx context.Context, hash string) (store.APIKey, error)
-	IdempotentResponse(ctx context.Context, scope, key string) (store.Idempotent, error)
-	PutIdempotentResponse(ctx context.Context, scope, key string, r store.Idempotent) error
+	Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error)
+	APIKeyByHash(ctx context.Context, hash string) (apikeys.Key, error)
+	IdempotentResponse(ctx context.Context, scope, key string) (idempotency.Response, error)
+	PutIdempotentResponse(ctx context.Context, scope, key string, r idempotency.Response) error
 }
 
 // Options configure a Server. Engine and Store are needed for /v1.

@@ -3,13 +3,10 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
-	"smspark/billing"
 	"smspark/payments"
 	"smspark/pdf"
 	"smspark/permits"
@@ -435,34 +432,5 @@ func (a *permitAPI) receipt(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="permit-`+p.ID+`.pdf"`)
-	return PermitReceipt(w, p, zones, a.s.opts.Location)
-}
-
-// PermitReceipt writes the receipt of a paid permit as an A4 PDF in the
-// permit's language (nl when it has none), with pdf.PermitReceipt: the
-// permit type's name (never its id), city, zones (as given, e.g. "3000
-// Centrum"), holder, plates, period, price, payment, and the structured
-// communication billing.StructuredFor("permit|"+ID). The same permit
-// always gives the same bytes.
-func PermitReceipt(w io.Writer, p permits.Permit, zones []string, loc *time.Location) error {
-	comm := p.Communication
-	if comm == "" {
-		comm = billing.StructuredFor("permit|" + p.ID)
-	}
-	typeName := p.TypeName
-	if typeName == "" {
-		typeName = p.Type
-	}
-	lang := p.Language
-	if lang == "" {
-		lang = "nl"
-	}
-	err := pdf.PermitReceipt(w, pdf.Receipt{Lang: lang, ID: p.ID, TypeName: typeName, City: p.City, Zones: zones,
-		Holder: p.Holder, Plates: p.RegisteredPlates(p.Until), From: p.From.In(loc),
-		LastDay: p.Until.Add(-time.Nanosecond).In(loc), Year: p.Length != permits.Month, PriceCents: p.PriceCents,
-		PaidAt: p.PaidAt.In(loc), Method: p.Payment.Method, Reference: p.Payment.Reference, Communication: comm.String()})
-	if err != nil {
-		return fmt.Errorf("permit receipt %s: %w", p.ID, err)
-	}
-	return nil
+	return pdf.WritePermitReceipt(w, p, zones, a.s.opts.Location)
 }

@@ -74,3 +74,15 @@ type City struct {
 	FirstUseFree bool
 	Zones        []Zone
 }
+
+// ZoneNamer returns a function naming zone codes from a zone lookup ("" for
+// an unknown code or a nil lookup): statements name the zones they list.
+func ZoneNamer(zones func(code string) (Zone, bool)) func(string) string {
+	return func(code string) string {
+		if zones == nil {
+			return ""
+		}
+		z, _ := zones(code)
+		return z.Name
+	}
+}

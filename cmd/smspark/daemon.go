@@ -41,7 +41,11 @@ type Main struct {
 	// ConfigPath is the file Reload reads ("" for the embedded default).
 	ConfigPath string
 	DataDir    string
-	HTTPAddr   string
+	// Database is the PostgreSQL store's URL ("": the bbolt store in
+	// DataDir, which still holds payment.secret when the configuration
+	// gives no payment_secret).
+	Database string
+	HTTPAddr string
 	// AdminAddr is the admin endpoint's listen address ("": none). On a
 	// loopback address it needs no key, on any other an admin API key.
 	AdminAddr string
@@ -58,7 +62,7 @@ type Main struct {
 	Clock sessions.Clock
 
 	Registry *prometheus.Registry
-	DB       *store.DB
+	DB       appStore
 	Engine   *sessions.Engine
 	Sender   *outbox.Sender
 	Client   *smpp.Client // nil without SMSCs
@@ -94,7 +98,7 @@ func classifySubmit(err error) outbox.Class {
 }
 
 // outboxStore is the store as the outbox sees it.
-type outboxStore struct{ db *store.DB }
+type outboxStore struct{ db appStore }
 
 func (o outboxStore) Queued(ctx context.Context) ([]sessions.Message, error) {
 	return o.db.Messages(ctx, store.MessageFilter{Status: sessions.StatusQueued})
@@ -102,7 +106,7 @@ func (o outboxStore) Queued(ctx context.Context) ([]sessions.Message, error) {
 
 func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
 	m, err := o.db.MessageBySMSCID(ctx, smsc, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if isNotFound(err) {
 		return m, fmt.Errorf("%w: %w", outbox.ErrUnknownMessage, err)
 	}
 	return m, err
@@ -142,15 +146,21 @@ func (m *Main) Open(ctx context.Context) error {
 
 	// The engine alone makes a new store, where no file exists.
 	commits := newCommitMetrics(m.Registry)
-	db, err := store.Open(m.DataDir, store.Options{Create: true, OnCommit: commits.observe})
+	where := m.DataDir
+	if m.Database != "" {
+		where = m.Database
+	}
+	db, err := openStore(ctx, where, storeOptions{create: true, onCommit: commits.observe})
 	if err != nil {
 		return err
 	}
-	if db.Created() {
-		m.Logger.Info().Str("path", db.Path()).Msg("created a new, empty store")
+	if b, ok := db.(*store.DB); ok {
+		if b.Created() {
+			m.Logger.Info().Str("path", b.Path()).Msg("created a new, empty store")
+		}
+		m.Registry.MustRegister(newStoreSizeGauge(b.Path()))
 	}
 	m.DB = db
-	m.Registry.MustRegister(newStoreSizeGauge(db.Path()))
 	sub := &submitter{}
 	m.Sender, err = outbox.New(outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: classifySubmit,
 		Logger: m.Logger, Registerer: m.Registry, Clock: m.Clock.Now, Validity: m.Config.ReplyValidity,
@@ -309,7 +319,7 @@ func (g *gateway) HandleMO(ctx context.Context, mo smpp.MO) error {
 
 // ackLedger keeps smpp's unacked MOs as the journal entries the engine
 // wrote with AckPending.
-type ackLedger struct{ db *store.DB }
+type ackLedger struct{ db appStore }
 
 func (a ackLedger) Unacked(ctx context.Context, since time.Time) ([]smpp.UnackedMO, error) {
 	js, err := a.db.UnackedMOs(ctx, since)
@@ -339,7 +349,7 @@ func (g *gateway) HandleReceipt(ctx context.Context, r smpp.Receipt) error {
 
 // partStore keeps smpp's parts in the store, as JSON under
 // "smsc|from|ref|total|seq".
-type partStore struct{ db *store.DB }
+type partStore struct{ db appStore }
 
 func partPrefix(smsc, from string, ref uint16, total int) string {
 	return smsc + "\x00" + from + "\x00" + strconv.Itoa(int(ref)) + "\x00" + strconv.Itoa(total) + "\x00"
