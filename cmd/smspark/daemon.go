@@ -118,7 +118,12 @@ func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sess
 // and a sync per reply. The outbox gathers what arrives meanwhile into
 // its next batch.
 func (o outboxStore) Commit(ctx context.Context, changes []sessions.Change) error {
-	return o.db.CommitWithin(ctx, changes, statusDelay)
+	if lazy, ok := o.db.(interface {
+		CommitWithin(ctx context.Context, changes []sessions.Change, delay time.Duration) error
+	}); ok {
+		return lazy.CommitWithin(ctx, changes, statusDelay)
+	}
+	return o.db.Commit(ctx, changes)
 }
 
 // statusDelay bounds how long a reply's status waits to share a commit.
