@@ -11,8 +11,8 @@
 // sessions.Permits), so that the daemon can combine both.
 //
 // It is pure domain: it imports only the standard library and smspark's
-// other domain packages. Persistence (Store), payment (permits.Payments,
-// shared with permits), the clock and the random source are injected;
+// other domain packages. Persistence (Store), payment (payment.Provider,
+// as for permits and vouchers), the clock and the random source are injected;
 // package store implements Store. Dates are local dates of the Service's
 // location, Europe/Brussels in production.
 package daycards
@@ -22,11 +22,14 @@ import (
 	"time"
 
 	"smspark/billing"
-	"smspark/permits"
+	"smspark/parser"
+	"smspark/payment"
+	"smspark/tariffs"
 )
 
 // Errors callers branch on. Methods wrap them with %w and detail. Those
-// shared with permits are the same values, so errors.Is works with either.
+// shared with permits are the same values (package payment's, parser's,
+// tariffs'), so errors.Is works with either.
 var (
 	// ErrUnknownZone means the zone is not configured or sells no day
 	// cards (no day price).
@@ -53,12 +56,19 @@ var (
 	// ErrDayNotFound means no day of the card is spent on that date.
 	ErrDayNotFound = errors.New("no day spent on that date")
 
-	ErrInvalidPlate       = permits.ErrInvalidPlate
-	ErrInvalidDate        = permits.ErrInvalidDate
-	ErrWrongReference     = permits.ErrWrongReference
-	ErrNotPayable         = permits.ErrNotPayable
-	ErrPaymentUnavailable = permits.ErrPaymentUnavailable
-	ErrRandom             = permits.ErrRandom
+	// ErrInvalidPlate means a plate is not a plate (parser's).
+	ErrInvalidPlate = parser.ErrInvalidPlate
+	// ErrInvalidDate means a date is not a date, is past or too far
+	// ahead (tariffs').
+	ErrInvalidDate = tariffs.ErrInvalidDate
+	// ErrWrongReference, ErrNotPayable and ErrPaymentUnavailable are
+	// package payment's: a result for a superseded attempt, a card not
+	// awaiting payment, a provider that could not start a payment.
+	ErrWrongReference     = payment.ErrWrongReference
+	ErrNotPayable         = payment.ErrNotPayable
+	ErrPaymentUnavailable = payment.ErrUnavailable
+	// ErrRandom means the random source of IDs failed (payment's).
+	ErrRandom = payment.ErrRandom
 )
 
 // MaxDays is the most days one card may hold.
@@ -136,7 +146,7 @@ type Card struct {
 	Created    time.Time `json:"created"`
 	PaidAt     time.Time `json:"paid_at,omitzero"`
 	// Payment is the current payment attempt.
-	Payment permits.Payment `json:"payment"`
+	Payment payment.Payment `json:"payment"`
 	// Communication is billing.StructuredFor("daycard|" + ID).
 	Communication billing.Structured `json:"communication"`
 	// Uses are the days spent, cancelled ones included, in the order
@@ -164,4 +174,15 @@ func (c Card) spentOn(date string) int {
 		}
 	}
 	return -1
+}
+
+// paymentState is where c stands for its payment.
+func (c Card) paymentState() payment.State {
+	switch c.Status {
+	case StatusAwaitingPayment:
+		return payment.Awaiting
+	case StatusCancelled:
+		return payment.Cancelled
+	}
+	return payment.Settled
 }

@@ -11,7 +11,6 @@ import (
 	"smspark/pdf"
 	"smspark/permits"
 	"smspark/tariffs"
-	"smspark/vouchers"
 )
 
 // PermitService is what the permit endpoints ask of the permit service
@@ -31,8 +30,8 @@ type PermitService interface {
 }
 
 // ProviderPayments starts permit and day card payments on the built-in
-// test payment provider (which takes voucher orders): it implements
-// permits.Payments.
+// test payment provider: it implements payment.Provider, failing when no
+// provider is set.
 type ProviderPayments struct{ Provider *payments.Provider }
 
 // Start begins a payment of r on the provider. Returns the provider's
@@ -41,11 +40,7 @@ func (p ProviderPayments) Start(ctx context.Context, r permits.PaymentRequest) (
 	if p.Provider == nil {
 		return permits.Payment{}, errors.New("no payment provider")
 	}
-	pay, err := p.Provider.Start(ctx, vouchers.Order{ID: r.ID, PriceCents: r.AmountCents, Communication: r.Communication})
-	if err != nil {
-		return permits.Payment{}, err
-	}
-	return permits.Payment{Reference: pay.Reference, RedirectURL: pay.RedirectURL}, nil
+	return p.Provider.Start(ctx, r)
 }
 
 // Payment callback paths of permits and day cards; the provider posts the

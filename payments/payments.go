@@ -3,7 +3,7 @@
 // redirect URL; the provider later calls back with the result, in a JSON
 // body signed with HMAC-SHA256 and carrying a nonce and a timestamp, so
 // that a forged or replayed callback changes nothing. A real provider
-// replaces Provider behind the same vouchers.Payments interface.
+// replaces Provider behind the same payment.Provider interface.
 package payments
 
 import (
@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"smspark/vouchers"
+	"smspark/payment"
 )
 
 // Errors of callback verification.
@@ -44,18 +44,19 @@ type Provider struct {
 	Random  io.Reader
 }
 
-// Start begins a payment of the order: a new reference each attempt.
-func (p Provider) Start(_ context.Context, o vouchers.Order) (vouchers.Payment, error) {
-	r := p.Random
-	if r == nil {
-		r = rand.Reader
+// Start begins a payment of the purchase r (an order, a permit, a day
+// card): a new reference each attempt.
+func (p Provider) Start(_ context.Context, r payment.Request) (payment.Payment, error) {
+	rnd := p.Random
+	if rnd == nil {
+		rnd = rand.Reader
 	}
 	b := make([]byte, 8)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return vouchers.Payment{}, fmt.Errorf("payments: %w", err)
+	if _, err := io.ReadFull(rnd, b); err != nil {
+		return payment.Payment{}, fmt.Errorf("payments: %w", err)
 	}
 	ref := "PAY" + strings.ToUpper(hex.EncodeToString(b))
-	return vouchers.Payment{Reference: ref, RedirectURL: strings.TrimRight(p.BaseURL, "/") + "/pay/" + ref + "?order=" + o.ID}, nil
+	return payment.Payment{Reference: ref, RedirectURL: strings.TrimRight(p.BaseURL, "/") + "/pay/" + ref + "?order=" + r.ID}, nil
 }
 
 // Callback is what the provider posts when a payment ends.

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"smspark/billing"
+	"smspark/parser"
+	"smspark/payment"
 	"smspark/tariffs"
 )
 
@@ -39,23 +41,23 @@ var (
 	// MaxPlates, a plate twice, a bad number of days.
 	ErrInvalidRequest = errors.New("invalid permit request")
 	// ErrInvalidPlate means a plate is not a plate (docs/sms.md).
-	ErrInvalidPlate = errors.New("invalid plate")
+	ErrInvalidPlate = parser.ErrInvalidPlate
 	// ErrInvalidDate means a date is malformed, in the past, or too far
 	// ahead.
-	ErrInvalidDate = errors.New("invalid date")
+	ErrInvalidDate = tariffs.ErrInvalidDate
 	// ErrInvalidOptions means New was given unusable options or types.
 	ErrInvalidOptions = errors.New("invalid permit options")
 	// ErrPermitNotFound means no permit has that ID.
 	ErrPermitNotFound = errors.New("permit not found")
 	// ErrWrongReference means a payment result names a reference that is
-	// not the current payment attempt.
-	ErrWrongReference = errors.New("not the current payment reference")
-	// ErrNotPayable means the purchase is not awaiting payment (paid,
-	// cancelled, or its period is over).
-	ErrNotPayable = errors.New("not awaiting payment")
+	// not the current payment attempt (package payment's).
+	ErrWrongReference = payment.ErrWrongReference
+	// ErrNotPayable means the permit is not awaiting payment (paid,
+	// cancelled, or its period is over) (package payment's).
+	ErrNotPayable = payment.ErrNotPayable
 	// ErrPaymentUnavailable means the payment provider could not start a
-	// payment; the purchase stays payable (RetryPayment).
-	ErrPaymentUnavailable = errors.New("payment could not be started")
+	// payment; the permit stays payable (RetryPayment) (package payment's).
+	ErrPaymentUnavailable = payment.ErrUnavailable
 	// ErrNotCancellable means a paid permit cannot be cancelled.
 	ErrNotCancellable = errors.New("a paid permit cannot be cancelled")
 	// ErrNotRenewable means the permit is not paid, or was renewed already.
@@ -69,8 +71,8 @@ var (
 	// plates or with another change: the new plate is on the permit
 	// already, or the plate has a temporary change running or planned.
 	ErrPlateConflict = errors.New("plate change conflicts with the permit's plates")
-	// ErrRandom means the random source failed.
-	ErrRandom = errors.New("random source failed")
+	// ErrRandom means the random source failed (package payment's).
+	ErrRandom = payment.ErrRandom
 )
 
 // MaxPlates is how many plates one permit may carry.
@@ -202,7 +204,7 @@ func (c PlateChange) covers(t time.Time) bool {
 // Permit is a parking permit for one to MaxPlates plates in its type's
 // zones, from From to Until.
 type Permit struct {
-	// ID is "P" and 10 random characters of Alphabet.
+	// ID is "P" and 10 random characters of payment.Alphabet.
 	ID string `json:"id"`
 	// Type is the permit type's ID; TypeName, City and Zones are the
 	// type's when the permit was bought.
@@ -330,16 +332,11 @@ func replace(plates []string, old, new string) {
 	}
 }
 
-// ParseDate reads a local date "YYYY-MM-DD". Returns ErrInvalidDate.
-func ParseDate(s string) (tariffs.Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return tariffs.Date{}, fmt.Errorf("%w: %q: want YYYY-MM-DD", ErrInvalidDate, s)
-	}
-	return tariffs.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
-}
+// ParseDate reads a local date "YYYY-MM-DD" (tariffs.ParseDate). Returns
+// ErrInvalidDate.
+func ParseDate(s string) (tariffs.Date, error) { return tariffs.ParseDate(s) }
 
 // Midnight returns the local midnight that starts date d in loc.
 func Midnight(d tariffs.Date, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	return d.Midnight(loc)
 }

@@ -142,16 +142,6 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestNewID(t *testing.T) {
-	id, err := permits.NewID(zeroReader{}, "P")
-	if err != nil || len(id) != 11 || id != "P2222222222" {
-		t.Fatalf("NewID = %q, %v", id, err)
-	}
-	if _, err := permits.NewID(failReader{}, "P"); !errors.Is(err, permits.ErrRandom) {
-		t.Fatalf("NewID of a failing reader: %v", err)
-	}
-}
-
 type zeroReader struct{}
 
 func (zeroReader) Read(b []byte) (int, error) { clear(b); return len(b), nil }

@@ -13,6 +13,7 @@ import (
 
 	"smspark/billing"
 	"smspark/parser"
+	"smspark/payment"
 	"smspark/sessions"
 	"smspark/tariffs"
 )
@@ -213,7 +214,7 @@ func (s *Service) Buy(ctx context.Context, req BuyRequest) (Permit, error) {
 func (s *Service) place(ctx context.Context, p Permit, now time.Time, others ...Permit) (Permit, error) {
 	if p.PriceCents == 0 {
 		p.Status, p.PaidAt = StatusActive, now
-		p.Payment = Payment{Method: MethodFree, LastResult: ResultFree}
+		p.Payment = payment.Free()
 		if err := s.put(ctx, now, append(others, p)...); err != nil {
 			return Permit{}, fmt.Errorf("permits: place %s: %w", p.ID, err)
 		}
@@ -258,15 +259,10 @@ func (s *Service) put(ctx context.Context, now time.Time, ps ...Permit) error {
 // startPayment starts a new payment of p (awaiting payment, stored) and
 // stores it as p's current one.
 func (s *Service) startPayment(ctx context.Context, p Permit, now time.Time) (Permit, error) {
-	pay, err := s.payments.Start(ctx, PaymentRequest{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents,
-		Communication: p.Communication})
-	if err == nil && pay.Reference == "" {
-		err = errors.New("no payment reference")
+	req := payment.Request{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents, Communication: p.Communication}
+	if err := p.Payment.Start(ctx, s.payments, req); err != nil {
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	if err != nil {
-		return p, fmt.Errorf("permits: permit %s: %w: %w", p.ID, ErrPaymentUnavailable, err)
-	}
-	p.Payment.Reference, p.Payment.RedirectURL, p.Payment.LastResult = pay.Reference, pay.RedirectURL, ResultPending
 	if err := s.put(ctx, now, p); err != nil {
 		return p, fmt.Errorf("permits: permit %s: record payment: %w", p.ID, err)
 	}
@@ -290,27 +286,16 @@ func (s *Service) PaymentResult(ctx context.Context, id, reference string, paid 
 	if err != nil {
 		return Permit{}, fmt.Errorf("permits: payment result: %w", err)
 	}
-	if reference == "" || reference != p.Payment.Reference {
-		return p, fmt.Errorf("permits: permit %s: %w: %q", p.ID, ErrWrongReference, reference)
+	out, err := p.Payment.Record(p.paymentState(), reference, paid, method)
+	if err != nil {
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	switch p.Status {
-	case StatusActive:
-		return p, nil
-	case StatusCancelled:
-		return p, fmt.Errorf("permits: permit %s: %w: cancelled", p.ID, ErrNotPayable)
-	}
-	if !paid && p.Payment.LastResult == ResultFailed {
+	if out == payment.Unchanged {
 		return p, nil
 	}
 	now := s.clock()
-	p.Payment.Attempts++
-	if method != "" {
-		p.Payment.Method = method
-	}
-	if paid {
-		p.Payment.LastResult, p.Status, p.PaidAt = ResultPaid, StatusActive, now
-	} else {
-		p.Payment.LastResult = ResultFailed
+	if out == payment.Paid {
+		p.Status, p.PaidAt = StatusActive, now
 	}
 	if err := s.put(ctx, now, p); err != nil {
 		return Permit{}, fmt.Errorf("permits: permit %s: payment result: %w", p.ID, err)
@@ -583,7 +568,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 // newID draws a permit ID no stored permit has.
 func (s *Service) newID(ctx context.Context) (string, error) {
 	for range maxTries {
-		id, err := NewID(s.random, "P")
+		id, err := payment.NewID(s.random, "P")
 		if err != nil {
 			return "", err
 		}

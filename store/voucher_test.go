@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"smspark/billing"
+	"smspark/payment"
 	"smspark/store"
 	"smspark/vouchers"
 )
@@ -263,9 +264,9 @@ func TestMigrateV3(t *testing.T) {
 // fakePayments starts payments numbered pay-1, pay-2, ….
 type fakePayments struct{ n int }
 
-func (f *fakePayments) Start(context.Context, vouchers.Order) (vouchers.Payment, error) {
+func (f *fakePayments) Start(context.Context, payment.Request) (payment.Payment, error) {
 	f.n++
-	return vouchers.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
+	return payment.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
 }
 
 // TestVoucherServiceOnStore runs the voucher service on the real store:

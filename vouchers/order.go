@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"smspark/billing"
+	"smspark/payment"
 )
 
 // OrderStatus is the state of an order.
@@ -25,32 +26,19 @@ const (
 	ChannelBackoffice Channel = "backoffice"
 )
 
-// Payment results kept in Payment.LastResult.
+// Payment results kept in Payment.LastResult (package payment's).
 const (
-	ResultPending = "pending" // a payment was started, no result yet
-	ResultFailed  = "failed"
-	ResultPaid    = "paid"
-	ResultFree    = "free" // nothing to pay
+	ResultPending = payment.ResultPending
+	ResultFailed  = payment.ResultFailed
+	ResultPaid    = payment.ResultPaid
+	ResultFree    = payment.ResultFree
 )
 
 // MethodFree is the payment method of an order that cost nothing.
-const MethodFree = "free"
+const MethodFree = payment.MethodFree
 
-// Payment is an order's current payment attempt. Payments.Start fills
-// Reference and RedirectURL; the Service keeps the rest.
-type Payment struct {
-	// Reference is the provider's reference of the current attempt; a
-	// callback must quote it.
-	Reference string `json:"reference,omitempty"`
-	// RedirectURL is where the citizen pays the current attempt.
-	RedirectURL string `json:"redirect_url,omitempty"`
-	// Method is how it was paid, as the provider says (e.g. "card").
-	Method string `json:"method,omitempty"`
-	// Attempts counts the results received: failed ones, and the paid one.
-	Attempts int `json:"attempts"`
-	// LastResult is ResultPending, ResultFailed, ResultPaid or ResultFree.
-	LastResult string `json:"last_result,omitempty"`
-}
+// Payment is an order's current payment attempt.
+type Payment = payment.Payment
 
 // Order is a citizen's purchase of vouchers of one type for one address.
 type Order struct {
@@ -101,4 +89,15 @@ func expiry(t time.Time, days int, loc *time.Location) time.Time {
 		return time.Time{}
 	}
 	return t.In(loc).AddDate(0, 0, days)
+}
+
+// state is where o stands for its payment.
+func (o Order) state() payment.State {
+	switch o.Status {
+	case OrderAwaitingPayment:
+		return payment.Awaiting
+	case OrderCancelled:
+		return payment.Cancelled
+	}
+	return payment.Settled
 }

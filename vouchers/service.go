@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"smspark/billing"
+	"smspark/payment"
 )
 
 // maxTries bounds the draws of fresh codes or order IDs after collisions.
@@ -35,14 +36,9 @@ type Store interface {
 	VouchersOf(ctx context.Context, orderID string) ([]Voucher, error)
 }
 
-// Payments starts online payments (the HTTP layer's provider).
-type Payments interface {
-	// Start begins a payment of o.PriceCents for the order, quoting
-	// o.Communication, and returns its Reference and RedirectURL. It is
-	// called with the Service's lock held: it should only create the
-	// payment, not wait for it.
-	Start(ctx context.Context, o Order) (Payment, error)
-}
+// Payments starts online payments of orders (Kind "order"), quoting the
+// order's ID, price and structured communication.
+type Payments = payment.Provider
 
 // Options configure a Service.
 type Options struct {
@@ -284,7 +280,7 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 	if q.PriceCents == 0 {
 		o.Status = OrderPaid
 		o.PaidAt = now
-		o.Payment = Payment{Method: MethodFree, LastResult: ResultFree}
+		o.Payment = payment.Free()
 		if o, err = s.issue(ctx, o); err != nil {
 			return Order{}, fmt.Errorf("vouchers: place order: %w", err)
 		}
@@ -300,16 +296,10 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 // startPayment starts a new payment of o (awaiting payment, stored) and
 // stores it as o's current one.
 func (s *Service) startPayment(ctx context.Context, o Order) (Order, error) {
-	p, err := s.payments.Start(ctx, o)
-	if err == nil && p.Reference == "" {
-		err = errors.New("no payment reference")
+	req := payment.Request{ID: o.ID, Kind: "order", AmountCents: o.PriceCents, Communication: o.Communication}
+	if err := o.Payment.Start(ctx, s.payments, req); err != nil {
+		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
 	}
-	if err != nil {
-		return o, fmt.Errorf("vouchers: order %s: %w: %w", o.ID, ErrPaymentUnavailable, err)
-	}
-	o.Payment.Reference = p.Reference
-	o.Payment.RedirectURL = p.RedirectURL
-	o.Payment.LastResult = ResultPending
 	if err := s.store.PutOrder(ctx, o, nil); err != nil {
 		return o, fmt.Errorf("vouchers: order %s: record payment: %w", o.ID, err)
 	}
@@ -333,30 +323,17 @@ func (s *Service) PaymentResult(ctx context.Context, orderID, reference string, 
 	if err != nil {
 		return Order{}, fmt.Errorf("vouchers: payment result: %w", err)
 	}
-	if reference == "" || reference != o.Payment.Reference {
-		return o, fmt.Errorf("vouchers: order %s: %w: %q", o.ID, ErrWrongReference, reference)
-	}
-	switch o.Status {
-	case OrderPaid:
+	switch out, err := o.Payment.Record(o.state(), reference, paid, method); {
+	case err != nil:
+		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
+	case out == payment.Unchanged:
 		return o, nil
-	case OrderCancelled:
-		return o, fmt.Errorf("vouchers: order %s: %w: cancelled", o.ID, ErrNotPayable)
-	}
-	if !paid && o.Payment.LastResult == ResultFailed {
-		return o, nil
-	}
-	o.Payment.Attempts++
-	if method != "" {
-		o.Payment.Method = method
-	}
-	if !paid {
-		o.Payment.LastResult = ResultFailed
+	case out == payment.Failed:
 		if err := s.store.PutOrder(ctx, o, nil); err != nil {
 			return Order{}, fmt.Errorf("vouchers: order %s: payment failed: %w", o.ID, err)
 		}
 		return o, nil
 	}
-	o.Payment.LastResult = ResultPaid
 	o.Status = OrderPaid
 	o.PaidAt = s.clock()
 	if o, err = s.issue(ctx, o); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"smspark/billing"
+	"smspark/payment"
 	"smspark/vouchers"
 )
 
@@ -411,7 +412,7 @@ func TestPaymentUnavailable(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	down := errors.New("provider down")
-	f.pay.start = func(vouchers.Order) (vouchers.Payment, error) { return vouchers.Payment{}, down }
+	f.pay.start = func(payment.Request) (payment.Payment, error) { return payment.Payment{}, down }
 	o, err := f.svc.PlaceOrder(ctx, vbrReq(1))
 	if !errors.Is(err, vouchers.ErrPaymentUnavailable) || !errors.Is(err, down) {
 		t.Fatalf("PlaceOrder: %v, want ErrPaymentUnavailable", err)
@@ -429,7 +430,7 @@ func TestPaymentUnavailable(t *testing.T) {
 		t.Fatalf("PaymentResult: %+v, %v", got, err)
 	}
 	// A provider that gives no reference is unavailable too.
-	f.pay.start = func(vouchers.Order) (vouchers.Payment, error) { return vouchers.Payment{RedirectURL: "x"}, nil }
+	f.pay.start = func(payment.Request) (payment.Payment, error) { return payment.Payment{RedirectURL: "x"}, nil }
 	if _, err := f.svc.PlaceOrder(ctx, vbrReq(1)); !errors.Is(err, vouchers.ErrPaymentUnavailable) {
 		t.Fatalf("PlaceOrder with no reference: %v", err)
 	}

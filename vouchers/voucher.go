@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"smspark/payment"
 )
 
 // Errors callers branch on. Methods wrap them with %w and detail.
@@ -47,16 +49,16 @@ var (
 	// new codes and retries).
 	ErrCodeTaken = errors.New("voucher code already taken")
 	// ErrWrongReference means a payment callback names a reference that is
-	// not the order's current payment.
-	ErrWrongReference = errors.New("not the order's current payment reference")
+	// not the order's current payment (package payment's).
+	ErrWrongReference = payment.ErrWrongReference
 	// ErrNotPayable means the order is not awaiting payment (paid or
-	// cancelled).
-	ErrNotPayable = errors.New("order is not awaiting payment")
+	// cancelled) (package payment's).
+	ErrNotPayable = payment.ErrNotPayable
 	// ErrNotCancellable means the order is paid and cannot be cancelled.
 	ErrNotCancellable = errors.New("a paid order cannot be cancelled")
 	// ErrPaymentUnavailable means the payment provider could not start a
-	// payment; the order stays payable (RetryPayment).
-	ErrPaymentUnavailable = errors.New("payment could not be started")
+	// payment; the order stays payable (RetryPayment) (package payment's).
+	ErrPaymentUnavailable = payment.ErrUnavailable
 	// ErrBadPrefix means a code prefix is not 2 to 5 upper-case letters
 	// A–Z, or starts with Q.
 	ErrBadPrefix = errors.New("invalid voucher code prefix")

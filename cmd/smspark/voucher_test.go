@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"smspark/config"
+	"smspark/payment"
 	"smspark/store"
 	"smspark/vouchers"
 )
@@ -16,8 +17,8 @@ import (
 // free.
 type freePayments struct{}
 
-func (freePayments) Start(context.Context, vouchers.Order) (vouchers.Payment, error) {
-	return vouchers.Payment{}, vouchers.ErrPaymentUnavailable
+func (freePayments) Start(context.Context, payment.Request) (payment.Payment, error) {
+	return payment.Payment{}, vouchers.ErrPaymentUnavailable
 }
 
 // issueVouchers places a free Blankenberge order of 10 vouchers in the
