@@ -11,25 +11,23 @@
 // sessions.Permits), so that the daemon can combine both.
 //
 // It is pure domain: it imports only the standard library and smspark's
-// other domain packages. Persistence (Store), payment (payment.Provider,
-// as for permits and vouchers), the clock and the random source are injected;
+// other domain packages. Persistence (Store), payment (payments.Starter,
+// shared with vouchers and permits), the clock and the random source are injected;
 // package store implements Store. Dates are local dates of the Service's
 // location, Europe/Brussels in production.
 package daycards
 
 import (
 	"errors"
+	"smspark/tariffs"
 	"time"
 
 	"smspark/billing"
-	"smspark/parser"
-	"smspark/payment"
-	"smspark/tariffs"
+	"smspark/payments"
 )
 
-// Errors callers branch on. Methods wrap them with %w and detail. Those
-// shared with permits are the same values (package payment's, parser's,
-// tariffs'), so errors.Is works with either.
+// Errors callers branch on. Methods wrap them with %w and detail. Those of
+// payment are package payments' values, so errors.Is works with either.
 var (
 	// ErrUnknownZone means the zone is not configured or sells no day
 	// cards (no day price).
@@ -56,19 +54,12 @@ var (
 	// ErrDayNotFound means no day of the card is spent on that date.
 	ErrDayNotFound = errors.New("no day spent on that date")
 
-	// ErrInvalidPlate means a plate is not a plate (parser's).
-	ErrInvalidPlate = parser.ErrInvalidPlate
-	// ErrInvalidDate means a date is not a date, is past or too far
-	// ahead (tariffs').
-	ErrInvalidDate = tariffs.ErrInvalidDate
-	// ErrWrongReference, ErrNotPayable and ErrPaymentUnavailable are
-	// package payment's: a result for a superseded attempt, a card not
-	// awaiting payment, a provider that could not start a payment.
-	ErrWrongReference     = payment.ErrWrongReference
-	ErrNotPayable         = payment.ErrNotPayable
-	ErrPaymentUnavailable = payment.ErrUnavailable
-	// ErrRandom means the random source of IDs failed (payment's).
-	ErrRandom = payment.ErrRandom
+	ErrInvalidPlate       = errors.New("invalid plate")
+	ErrInvalidDate        = tariffs.ErrInvalidDate
+	ErrWrongReference     = payments.ErrWrongReference
+	ErrNotPayable         = payments.ErrNotPayable
+	ErrPaymentUnavailable = payments.ErrUnavailable
+	ErrRandom             = payments.ErrRandom
 )
 
 // MaxDays is the most days one card may hold.
@@ -130,7 +121,7 @@ func (u Use) StatusAt(now time.Time, loc *time.Location) UseStatus {
 
 // Card is a motorist's day card: Days days of one zone.
 type Card struct {
-	// ID is "D" and 10 random characters of permits.Alphabet.
+	// ID is "D" and 10 random characters of payments.Alphabet.
 	ID string `json:"id"`
 	// Number is the owner's mobile number, E.164.
 	Number   string `json:"number"`
@@ -146,7 +137,7 @@ type Card struct {
 	Created    time.Time `json:"created"`
 	PaidAt     time.Time `json:"paid_at,omitzero"`
 	// Payment is the current payment attempt.
-	Payment payment.Payment `json:"payment"`
+	Payment payments.Payment `json:"payment"`
 	// Communication is billing.StructuredFor("daycard|" + ID).
 	Communication billing.Structured `json:"communication"`
 	// Uses are the days spent, cancelled ones included, in the order
@@ -174,15 +165,4 @@ func (c Card) spentOn(date string) int {
 		}
 	}
 	return -1
-}
-
-// paymentState is where c stands for its payment.
-func (c Card) paymentState() payment.State {
-	switch c.Status {
-	case StatusAwaitingPayment:
-		return payment.Awaiting
-	case StatusCancelled:
-		return payment.Cancelled
-	}
-	return payment.Settled
 }

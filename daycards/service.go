@@ -14,7 +14,7 @@ import (
 
 	"smspark/billing"
 	"smspark/parser"
-	"smspark/payment"
+	"smspark/payments"
 	"smspark/sessions"
 	"smspark/tariffs"
 )
@@ -46,8 +46,8 @@ type Options struct {
 	Zones []tariffs.Zone
 	// Store keeps the cards. Required.
 	Store Store
-	// Payments starts payments (the provider, adapted). Required.
-	Payments payment.Provider
+	// Payments starts payments (the payment provider, adapted). Required.
+	Payments payments.Starter
 	// Clock tells the time. Required.
 	Clock func() time.Time
 	// Random draws card IDs; nil means crypto/rand.Reader.
@@ -62,7 +62,7 @@ type Service struct {
 	zones    []tariffs.Zone
 	byCode   map[string]tariffs.Zone
 	store    Store
-	payments payment.Provider
+	payments payments.Starter
 	clock    func() time.Time
 	random   io.Reader
 	loc      *time.Location
@@ -166,8 +166,9 @@ func (s *Service) put(ctx context.Context, c Card, now time.Time) error {
 // startPayment starts a new payment of c (awaiting payment, stored) and
 // stores it as c's current one.
 func (s *Service) startPayment(ctx context.Context, c Card, now time.Time) (Card, error) {
-	req := payment.Request{ID: c.ID, Kind: Kind, AmountCents: c.PriceCents, Communication: c.Communication}
-	if err := c.Payment.Start(ctx, s.payments, req); err != nil {
+	err := c.Payment.Begin(ctx, s.payments, payments.Request{ID: c.ID, Kind: Kind, AmountCents: c.PriceCents,
+		Communication: c.Communication})
+	if err != nil {
 		return c, fmt.Errorf("daycards: card %s: %w", c.ID, err)
 	}
 	if err := s.put(ctx, c, now); err != nil {
@@ -192,21 +193,32 @@ func (s *Service) PaymentResult(ctx context.Context, id, reference string, paid 
 	if err != nil {
 		return Card{}, fmt.Errorf("daycards: payment result: %w", err)
 	}
-	out, err := c.Payment.Record(c.paymentState(), reference, paid, method)
+	out, err := c.Payment.Settle(c.paymentState(), reference, paid, method)
 	if err != nil {
 		return c, fmt.Errorf("daycards: card %s: %w", c.ID, err)
 	}
-	if out == payment.Unchanged {
+	if out == payments.Unchanged {
 		return c, nil
 	}
 	now := s.clock()
-	if out == payment.Paid {
+	if out == payments.Paid {
 		c.Status, c.PaidAt = StatusPaid, now
 	}
 	if err := s.put(ctx, c, now); err != nil {
 		return Card{}, fmt.Errorf("daycards: card %s: payment result: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+// paymentState is where the card stands for its payment.
+func (c Card) paymentState() payments.State {
+	switch c.Status {
+	case StatusPaid:
+		return payments.Settled
+	case StatusCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
 }
 
 // RetryPayment starts a new payment attempt of the number's card awaiting
@@ -401,7 +413,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 // newID draws a card ID no stored card has.
 func (s *Service) newID(ctx context.Context) (string, error) {
 	for range maxTries {
-		id, err := payment.NewID(s.random, "D")
+		id, err := payments.NewID(s.random, "D")
 		if err != nil {
 			return "", err
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"smspark/payments"
 	"smspark/pdf"
 	"smspark/permits"
 	"smspark/tariffs"
@@ -27,20 +26,6 @@ type PermitService interface {
 	Renew(ctx context.Context, id string, length permits.Length) (permits.Permit, error)
 	ChangePlate(ctx context.Context, id, old, new string) (permits.Permit, error)
 	TemporaryPlate(ctx context.Context, id, plate, temp string, start tariffs.Date, days int) (permits.Permit, error)
-}
-
-// ProviderPayments starts permit and day card payments on the built-in
-// test payment provider: it implements payment.Provider, failing when no
-// provider is set.
-type ProviderPayments struct{ Provider *payments.Provider }
-
-// Start begins a payment of r on the provider. Returns the provider's
-// error.
-func (p ProviderPayments) Start(ctx context.Context, r permits.PaymentRequest) (permits.Payment, error) {
-	if p.Provider == nil {
-		return permits.Payment{}, errors.New("no payment provider")
-	}
-	return p.Provider.Start(ctx, r)
 }
 
 // Payment callback paths of permits and day cards; the provider posts the
@@ -276,7 +261,7 @@ func (a *permitAPI) buy(w http.ResponseWriter, r *http.Request) error {
 	}
 	var start tariffs.Date
 	if req.Start != "" {
-		if start, err = permits.ParseDate(req.Start); err != nil {
+		if start, err = tariffs.ParseDate(req.Start); err != nil {
 			return permitProblem(err)
 		}
 	}
@@ -397,7 +382,7 @@ func (a *permitAPI) temporaryPlate(w http.ResponseWriter, r *http.Request) error
 	var start tariffs.Date
 	if req.From != "" {
 		var err error
-		if start, err = permits.ParseDate(req.From); err != nil {
+		if start, err = tariffs.ParseDate(req.From); err != nil {
 			return permitProblem(err)
 		}
 	}

@@ -23,11 +23,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"smspark/payments"
 	"time"
 
 	"smspark/billing"
-	"smspark/parser"
-	"smspark/payment"
 	"smspark/tariffs"
 )
 
@@ -41,7 +40,7 @@ var (
 	// MaxPlates, a plate twice, a bad number of days.
 	ErrInvalidRequest = errors.New("invalid permit request")
 	// ErrInvalidPlate means a plate is not a plate (docs/sms.md).
-	ErrInvalidPlate = parser.ErrInvalidPlate
+	ErrInvalidPlate = errors.New("invalid plate")
 	// ErrInvalidDate means a date is malformed, in the past, or too far
 	// ahead.
 	ErrInvalidDate = tariffs.ErrInvalidDate
@@ -50,14 +49,15 @@ var (
 	// ErrPermitNotFound means no permit has that ID.
 	ErrPermitNotFound = errors.New("permit not found")
 	// ErrWrongReference means a payment result names a reference that is
-	// not the current payment attempt (package payment's).
-	ErrWrongReference = payment.ErrWrongReference
-	// ErrNotPayable means the permit is not awaiting payment (paid,
-	// cancelled, or its period is over) (package payment's).
-	ErrNotPayable = payment.ErrNotPayable
+	// not the current payment attempt (payments.ErrWrongReference).
+	ErrWrongReference = payments.ErrWrongReference
+	// ErrNotPayable means the purchase is not awaiting payment (paid,
+	// cancelled, or its period is over) (payments.ErrNotPayable).
+	ErrNotPayable = payments.ErrNotPayable
 	// ErrPaymentUnavailable means the payment provider could not start a
-	// payment; the permit stays payable (RetryPayment) (package payment's).
-	ErrPaymentUnavailable = payment.ErrUnavailable
+	// payment; the purchase stays payable (RetryPayment)
+	// (payments.ErrUnavailable).
+	ErrPaymentUnavailable = payments.ErrUnavailable
 	// ErrNotCancellable means a paid permit cannot be cancelled.
 	ErrNotCancellable = errors.New("a paid permit cannot be cancelled")
 	// ErrNotRenewable means the permit is not paid, or was renewed already.
@@ -71,8 +71,8 @@ var (
 	// plates or with another change: the new plate is on the permit
 	// already, or the plate has a temporary change running or planned.
 	ErrPlateConflict = errors.New("plate change conflicts with the permit's plates")
-	// ErrRandom means the random source failed (package payment's).
-	ErrRandom = payment.ErrRandom
+	// ErrRandom means the random source failed (payments.ErrRandom).
+	ErrRandom = payments.ErrRandom
 )
 
 // MaxPlates is how many plates one permit may carry.
@@ -204,7 +204,7 @@ func (c PlateChange) covers(t time.Time) bool {
 // Permit is a parking permit for one to MaxPlates plates in its type's
 // zones, from From to Until.
 type Permit struct {
-	// ID is "P" and 10 random characters of payment.Alphabet.
+	// ID is "P" and 10 random characters of payments.Alphabet.
 	ID string `json:"id"`
 	// Type is the permit type's ID; TypeName, City and Zones are the
 	// type's when the permit was bought.
@@ -224,10 +224,10 @@ type Permit struct {
 	Until      time.Time `json:"until"`
 	PriceCents int64     `json:"price_cents"`
 	// Status is as stored; StatusAt tells scheduled and expired.
-	Status  Status    `json:"status"`
-	Created time.Time `json:"created"`
-	PaidAt  time.Time `json:"paid_at,omitzero"`
-	Payment Payment   `json:"payment"`
+	Status  Status           `json:"status"`
+	Created time.Time        `json:"created"`
+	PaidAt  time.Time        `json:"paid_at,omitzero"`
+	Payment payments.Payment `json:"payment"`
 	// Communication is the structured communication a transfer quotes:
 	// billing.StructuredFor("permit|" + ID).
 	Communication billing.Structured `json:"communication"`
@@ -330,13 +330,4 @@ func replace(plates []string, old, new string) {
 	if i := slices.Index(plates, old); i >= 0 {
 		plates[i] = new
 	}
-}
-
-// ParseDate reads a local date "YYYY-MM-DD" (tariffs.ParseDate). Returns
-// ErrInvalidDate.
-func ParseDate(s string) (tariffs.Date, error) { return tariffs.ParseDate(s) }
-
-// Midnight returns the local midnight that starts date d in loc.
-func Midnight(d tariffs.Date, loc *time.Location) time.Time {
-	return d.Midnight(loc)
 }

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"smspark/payments"
 	"sync"
 	"testing"
 	"time"
 
-	"smspark/payment"
 	"smspark/vouchers"
 )
 
@@ -156,11 +156,11 @@ func (m *memStore) VouchersOf(ctx context.Context, id string) ([]vouchers.Vouche
 type fakePayments struct {
 	mu     sync.Mutex
 	n      int
-	orders []payment.Request
-	start  func(o payment.Request) (payment.Payment, error)
+	orders []payments.Request
+	start  func(o payments.Request) (payments.Payment, error)
 }
 
-func (f *fakePayments) Start(_ context.Context, o payment.Request) (payment.Payment, error) {
+func (f *fakePayments) Start(_ context.Context, o payments.Request) (payments.Payment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.orders = append(f.orders, o)
@@ -169,7 +169,7 @@ func (f *fakePayments) Start(_ context.Context, o payment.Request) (payment.Paym
 	}
 	f.n++
 	ref := fmt.Sprintf("pay-%d", f.n)
-	return payment.Payment{Reference: ref, RedirectURL: "https://pay.test/" + ref}, nil
+	return payments.Payment{Reference: ref, RedirectURL: "https://pay.test/" + ref}, nil
 }
 
 // fixture is a Service over a memStore with the reference types.

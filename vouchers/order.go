@@ -1,10 +1,10 @@
 package vouchers
 
 import (
+	"smspark/payments"
 	"time"
 
 	"smspark/billing"
-	"smspark/payment"
 )
 
 // OrderStatus is the state of an order.
@@ -25,20 +25,6 @@ const (
 	ChannelPortal     Channel = "portal"
 	ChannelBackoffice Channel = "backoffice"
 )
-
-// Payment results kept in Payment.LastResult (package payment's).
-const (
-	ResultPending = payment.ResultPending
-	ResultFailed  = payment.ResultFailed
-	ResultPaid    = payment.ResultPaid
-	ResultFree    = payment.ResultFree
-)
-
-// MethodFree is the payment method of an order that cost nothing.
-const MethodFree = payment.MethodFree
-
-// Payment is an order's current payment attempt.
-type Payment = payment.Payment
 
 // Order is a citizen's purchase of vouchers of one type for one address.
 type Order struct {
@@ -62,12 +48,12 @@ type Order struct {
 	// FreeVouchers is how many of Quantity came from free bundles.
 	FreeVouchers int `json:"free_vouchers"`
 	// PriceCents is what the citizen pays.
-	PriceCents int64       `json:"price_cents"`
-	Channel    Channel     `json:"channel"`
-	Status     OrderStatus `json:"status"`
-	Created    time.Time   `json:"created"`
-	PaidAt     time.Time   `json:"paid_at,omitzero"`
-	Payment    Payment     `json:"payment"`
+	PriceCents int64            `json:"price_cents"`
+	Channel    Channel          `json:"channel"`
+	Status     OrderStatus      `json:"status"`
+	Created    time.Time        `json:"created"`
+	PaidAt     time.Time        `json:"paid_at,omitzero"`
+	Payment    payments.Payment `json:"payment"`
 	// Communication is the structured communication a transfer quotes.
 	Communication billing.Structured `json:"communication"`
 	// Language is the citizen's language (nl, fr, de, en) for the letter.
@@ -89,15 +75,4 @@ func expiry(t time.Time, days int, loc *time.Location) time.Time {
 		return time.Time{}
 	}
 	return t.In(loc).AddDate(0, 0, days)
-}
-
-// state is where o stands for its payment.
-func (o Order) state() payment.State {
-	switch o.Status {
-	case OrderAwaitingPayment:
-		return payment.Awaiting
-	case OrderCancelled:
-		return payment.Cancelled
-	}
-	return payment.Settled
 }

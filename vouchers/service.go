@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"smspark/payments"
 	"strings"
 	"sync"
 	"time"
 
 	"smspark/billing"
-	"smspark/payment"
 )
 
 // maxTries bounds the draws of fresh codes or order IDs after collisions.
@@ -36,10 +36,6 @@ type Store interface {
 	VouchersOf(ctx context.Context, orderID string) ([]Voucher, error)
 }
 
-// Payments starts online payments of orders (Kind "order"), quoting the
-// order's ID, price and structured communication.
-type Payments = payment.Provider
-
 // Options configure a Service.
 type Options struct {
 	// Types are the voucher types on sale. Prefixes are unique.
@@ -57,7 +53,7 @@ type Options struct {
 	// Europe/Brussels.
 	Location *time.Location
 	// Payments starts payments of orders that cost something. Required.
-	Payments Payments
+	Payments payments.Starter
 }
 
 func (o *Options) validate() error {
@@ -92,7 +88,7 @@ type Service struct {
 	clock     func() time.Time
 	random    io.Reader
 	loc       *time.Location
-	payments  Payments
+	payments  payments.Starter
 
 	mu sync.Mutex // serialises read-modify-write of orders
 }
@@ -280,7 +276,7 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 	if q.PriceCents == 0 {
 		o.Status = OrderPaid
 		o.PaidAt = now
-		o.Payment = payment.Free()
+		o.Payment = payments.Payment{Method: payments.MethodFree, LastResult: payments.ResultFree}
 		if o, err = s.issue(ctx, o); err != nil {
 			return Order{}, fmt.Errorf("vouchers: place order: %w", err)
 		}
@@ -296,8 +292,9 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 // startPayment starts a new payment of o (awaiting payment, stored) and
 // stores it as o's current one.
 func (s *Service) startPayment(ctx context.Context, o Order) (Order, error) {
-	req := payment.Request{ID: o.ID, Kind: "order", AmountCents: o.PriceCents, Communication: o.Communication}
-	if err := o.Payment.Start(ctx, s.payments, req); err != nil {
+	err := o.Payment.Begin(ctx, s.payments, payments.Request{ID: o.ID, Kind: "order", AmountCents: o.PriceCents,
+		Communication: o.Communication})
+	if err != nil {
 		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
 	}
 	if err := s.store.PutOrder(ctx, o, nil); err != nil {
@@ -323,12 +320,14 @@ func (s *Service) PaymentResult(ctx context.Context, orderID, reference string, 
 	if err != nil {
 		return Order{}, fmt.Errorf("vouchers: payment result: %w", err)
 	}
-	switch out, err := o.Payment.Record(o.state(), reference, paid, method); {
-	case err != nil:
+	out, err := o.Payment.Settle(o.paymentState(), reference, paid, method)
+	if err != nil {
 		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
-	case out == payment.Unchanged:
+	}
+	switch out {
+	case payments.Unchanged:
 		return o, nil
-	case out == payment.Failed:
+	case payments.Failed:
 		if err := s.store.PutOrder(ctx, o, nil); err != nil {
 			return Order{}, fmt.Errorf("vouchers: order %s: payment failed: %w", o.ID, err)
 		}
@@ -342,25 +341,36 @@ func (s *Service) PaymentResult(ctx context.Context, orderID, reference string, 
 	return o, nil
 }
 
+// paymentState is where the order stands for its payment.
+func (o Order) paymentState() payments.State {
+	switch o.Status {
+	case OrderPaid:
+		return payments.Settled
+	case OrderCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
+}
+
 // RetryPayment starts a new payment attempt of an order awaiting payment
 // (after a failed or abandoned one); the former reference is no longer
 // accepted. Returns the order and its new Payment.
 //
 // Returns ErrOrderNotFound, ErrNotPayable unless the order awaits payment,
 // ErrPaymentUnavailable, or the Store's error.
-func (s *Service) RetryPayment(ctx context.Context, orderID string) (Order, Payment, error) {
+func (s *Service) RetryPayment(ctx context.Context, orderID string) (Order, payments.Payment, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, err := s.store.Order(ctx, orderID)
 	if err != nil {
-		return Order{}, Payment{}, fmt.Errorf("vouchers: retry payment: %w", err)
+		return Order{}, payments.Payment{}, fmt.Errorf("vouchers: retry payment: %w", err)
 	}
 	if o.Status != OrderAwaitingPayment {
-		return o, Payment{}, fmt.Errorf("vouchers: order %s: %w: %s", o.ID, ErrNotPayable, o.Status)
+		return o, payments.Payment{}, fmt.Errorf("vouchers: order %s: %w: %s", o.ID, ErrNotPayable, o.Status)
 	}
 	o, err = s.startPayment(ctx, o)
 	if err != nil {
-		return o, Payment{}, err
+		return o, payments.Payment{}, err
 	}
 	return o, o.Payment, nil
 }

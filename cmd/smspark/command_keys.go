@@ -16,9 +16,6 @@ import (
 	"smspark/store"
 )
 
-// keyRoles are the roles an API key may have.
-var keyRoles = []string{"admin", "portal", "warden", "counter"}
-
 func newKeysCommand() *cobra.Command {
 	var dataDir, configPath string
 	var asJSON bool
@@ -47,8 +44,8 @@ func newKeysCommand() *cobra.Command {
 				}
 				return outputNewKey(cmd, k, asJSON)
 			}
-			if !slices.Contains(keyRoles, role) {
-				return fmt.Errorf("--role must be one of %s", strings.Join(keyRoles, ", "))
+			if !slices.Contains(apikeys.Roles(), role) {
+				return fmt.Errorf("--role must be one of %s", strings.Join(apikeys.Roles(), ", "))
 			}
 			if role != "admin" {
 				c, ok := cfg.City(city)

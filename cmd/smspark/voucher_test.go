@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"smspark/payments"
 	"strings"
 	"testing"
 	"time"
 
 	"smspark/config"
-	"smspark/payment"
 	"smspark/store"
 	"smspark/vouchers"
 )
@@ -17,8 +17,8 @@ import (
 // free.
 type freePayments struct{}
 
-func (freePayments) Start(context.Context, payment.Request) (payment.Payment, error) {
-	return payment.Payment{}, vouchers.ErrPaymentUnavailable
+func (freePayments) Start(context.Context, payments.Request) (payments.Payment, error) {
+	return payments.Payment{}, vouchers.ErrPaymentUnavailable
 }
 
 // issueVouchers places a free Blankenberge order of 10 vouchers in the
