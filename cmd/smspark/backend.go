@@ -5,6 +5,7 @@ import (
 
 	"smspark/apikeys"
 	"smspark/config"
+	"smspark/sessions"
 )
 
 // backend is what an admin command works on, in domain types: a stopped
@@ -17,6 +18,13 @@ type backend interface {
 	CreateKey(ctx context.Context, role, city, label string) (apikeys.Listed, error)
 	Keys(ctx context.Context) ([]apikeys.Listed, error)
 	RevokeKey(ctx context.Context, id string) (apikeys.Listed, error)
+
+	CreateAccount(ctx context.Context, pkg sessions.Package, numbers []string) (sessions.Account, error)
+	Account(ctx context.Context, id string) (sessions.Account, error)
+	AddNumber(ctx context.Context, id, number string) (sessions.Account, error)
+	RemoveNumber(ctx context.Context, id, number string) (sessions.Account, error)
+	SetPackage(ctx context.Context, id string, pkg sessions.Package) (sessions.Account, error)
+
 	// Close releases the backend (the local store).
 	Close() error
 }
