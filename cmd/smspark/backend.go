@@ -25,6 +25,12 @@ type backend interface {
 	RemoveNumber(ctx context.Context, id, number string) (sessions.Account, error)
 	SetPackage(ctx context.Context, id string, pkg sessions.Package) (sessions.Account, error)
 
+	Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error)
+	Session(ctx context.Context, id uint64) (sessions.Session, error)
+	// StopSession ends a running session, by id or else by plate, end
+	// reason admin.
+	StopSession(ctx context.Context, id uint64, plate string) (sessions.Session, error)
+
 	// Close releases the backend (the local store).
 	Close() error
 }

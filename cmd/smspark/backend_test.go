@@ -10,19 +10,25 @@ import (
 // backendArgs are the target flags of each backend for an admin command:
 // a local store in a temporary directory, and a running engine's admin
 // endpoint on loopback (an engine without SMSCs, over its own store).
-func backendArgs(t *testing.T) map[string][]string {
+// seed (nil: none) fills each store first.
+func backendArgs(t *testing.T, seed func(dir string)) map[string][]string {
 	t.Helper()
+	local, served := storeDir(t), storeDir(t)
+	if seed != nil {
+		seed(local)
+		seed(served)
+	}
 	return map[string][]string{
-		"local":  {"--data", storeDir(t)},
-		"server": {"--server", startAdminEngine(t)},
+		"local":  {"--data", local},
+		"server": {"--server", startAdminEngine(t, served)},
 	}
 }
 
-// startAdminEngine runs Main with an admin endpoint on loopback until the
-// test ends, and returns the endpoint's URL.
-func startAdminEngine(t *testing.T) string {
+// startAdminEngine runs Main on the store in dir with an admin endpoint
+// on loopback until the test ends, and returns the endpoint's URL.
+func startAdminEngine(t *testing.T, dir string) string {
 	t.Helper()
-	m := &Main{Config: config.Default(), DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0",
+	m := &Main{Config: config.Default(), DataDir: dir, HTTPAddr: "127.0.0.1:0",
 		AdminAddr: "127.0.0.1:0", Logger: testLogger(t)}
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)

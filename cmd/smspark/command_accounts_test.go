@@ -8,7 +8,7 @@ import (
 // TestAccountsCLI runs the accounts commands on a stopped engine's store
 // and through a running engine's admin endpoint: the same answers.
 func TestAccountsCLI(t *testing.T) {
-	for name, target := range backendArgs(t) {
+	for name, target := range backendArgs(t, nil) {
 		t.Run(name, func(t *testing.T) { testAccountsCLI(t, target) })
 	}
 }

@@ -46,7 +46,7 @@ func TestKeysRevoke(t *testing.T) {
 // TestKeysBackends: create, list and revoke give the same answers on a
 // stopped engine's store and through a running engine's admin endpoint.
 func TestKeysBackends(t *testing.T) {
-	for name, target := range backendArgs(t) {
+	for name, target := range backendArgs(t, nil) {
 		t.Run(name, func(t *testing.T) {
 			cli := func(args ...string) string {
 				t.Helper()
