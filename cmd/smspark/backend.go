@@ -31,6 +31,11 @@ type backend interface {
 	// reason admin.
 	StopSession(ctx context.Context, id uint64, plate string) (sessions.Session, error)
 
+	// GrantReduced grants a city's reduced tariff; RevokeGrant ends it.
+	GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error)
+	RevokeGrant(ctx context.Context, id string) (sessions.Grant, error)
+	Grants(ctx context.Context, city string) ([]sessions.Grant, error)
+
 	// Close releases the backend (the local store).
 	Close() error
 }
