@@ -116,9 +116,22 @@ func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sess
 	return m, err
 }
 
+// Commit writes a batch of reply status changes with the engine's next
+// commit, or after at most statusDelay: a status a crash loses costs at
+// worst one reply sent twice, and at a low rate this saves a transaction
+// and a sync per reply. The outbox gathers what arrives meanwhile into
+// its next batch.
 func (o outboxStore) Commit(ctx context.Context, changes []sessions.Change) error {
+	if lazy, ok := o.db.(interface {
+		CommitWithin(ctx context.Context, changes []sessions.Change, delay time.Duration) error
+	}); ok {
+		return lazy.CommitWithin(ctx, changes, statusDelay)
+	}
 	return o.db.Commit(ctx, changes)
 }
+
+// statusDelay bounds how long a reply's status waits to share a commit.
+const statusDelay = 10 * time.Millisecond
 
 // Open opens the store and builds every part; Run starts them. On an
 // error, whatever it opened (store, sockets) is closed again.

@@ -13,12 +13,9 @@ import (
 	"smspark/store"
 )
 
-// keyRoles are the roles an API key may have.
-var keyRoles = []string{"admin", "portal", "warden", "counter"}
-
 func (l *localBackend) CreateKey(ctx context.Context, role, city, label string) (apikeys.Listed, error) {
-	if !slices.Contains(keyRoles, role) {
-		return apikeys.Listed{}, fmt.Errorf("--role must be one of %s", strings.Join(keyRoles, ", "))
+	if !slices.Contains(apikeys.Roles(), role) {
+		return apikeys.Listed{}, fmt.Errorf("--role must be one of %s", strings.Join(apikeys.Roles(), ", "))
 	}
 	if role != "admin" {
 		c, ok := l.cfg.City(city)
