@@ -43,7 +43,7 @@ func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	if err := db.group.commit(changes); err != nil {
+	if err := db.group.Commit(changes); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	return nil

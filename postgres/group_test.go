@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"smspark/groupcommit"
 	"smspark/postgres/pgtest"
 	"smspark/sessions"
 )
@@ -46,17 +47,17 @@ func TestGroupCommitOneTransaction(t *testing.T) {
 	}
 	*stats = nil
 
-	engine := db.group.enqueue([]sessions.Change{session(1, "1ABC123"), {Journal: []sessions.JournalEntry{
+	engine := db.group.Enqueue([]sessions.Change{session(1, "1ABC123"), {Journal: []sessions.JournalEntry{
 		{Key: "k2", From: "+32470000002", Text: "Q", Received: at.Add(time.Second), At: at}}}})
-	outbox := db.group.enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
+	outbox := db.group.Enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
 		Text: "ok", Status: sessions.StatusSent}}}})
-	acks := db.group.enqueue([]sessions.Change{{Acked: []sessions.JournalEntry{{Key: "k1", Received: at}}}})
-	for _, c := range []*commitCall{engine, outbox, acks} {
-		if err := db.group.wait(c); err != nil {
+	acks := db.group.Enqueue([]sessions.Change{{Acked: []sessions.JournalEntry{{Key: "k1", Received: at}}}})
+	for _, c := range []*groupcommit.Call[[]sessions.Change]{engine, outbox, acks} {
+		if err := db.group.Wait(c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(*stats) != 1 || (*stats)[0].Calls != 3 || (*stats)[0].MOs != 1 || (*stats)[0].Err != nil {
+	if len(*stats) != 1 || (*stats)[0].Calls != 3 || (*stats)[0].Units != 1 || (*stats)[0].Err != nil {
 		t.Fatalf("transactions = %+v, want one of 3 calls and 1 MO", *stats)
 	}
 	if un, err := db.UnackedMOs(ctx, time.Time{}); err != nil || len(un) != 0 {
@@ -73,19 +74,19 @@ func TestGroupCommitOneTransaction(t *testing.T) {
 // with it are written.
 func TestGroupCommitIsolatesAFailedCall(t *testing.T) {
 	db, stats := openObserved(t)
-	good1 := db.group.enqueue([]sessions.Change{session(1, "1ABC123")})
-	twice := db.group.enqueue([]sessions.Change{session(3, "1ABC123")})
-	bad := db.group.enqueue([]sessions.Change{{Sessions: []sessions.Session{{ID: 9}}}})
-	good2 := db.group.enqueue([]sessions.Change{session(2, "2DEF456")})
-	if err := db.group.wait(good1); err != nil {
+	good1 := db.group.Enqueue([]sessions.Change{session(1, "1ABC123")})
+	twice := db.group.Enqueue([]sessions.Change{session(3, "1ABC123")})
+	bad := db.group.Enqueue([]sessions.Change{{Sessions: []sessions.Session{{ID: 9}}}})
+	good2 := db.group.Enqueue([]sessions.Change{session(2, "2DEF456")})
+	if err := db.group.Wait(good1); err != nil {
 		t.Fatal(err)
 	}
-	for name, c := range map[string]*commitCall{"second running session": twice, "empty plate": bad} {
-		if err := db.group.wait(c); !errors.Is(err, ErrInvalidChange) {
+	for name, c := range map[string]*groupcommit.Call[[]sessions.Change]{"second running session": twice, "empty plate": bad} {
+		if err := db.group.Wait(c); !errors.Is(err, ErrInvalidChange) {
 			t.Errorf("%s: %v, want ErrInvalidChange", name, err)
 		}
 	}
-	if err := db.group.wait(good2); err != nil {
+	if err := db.group.Wait(good2); err != nil {
 		t.Error(err)
 	}
 	calls := make([]int, len(*stats))

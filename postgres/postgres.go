@@ -25,6 +25,9 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"smspark/groupcommit"
+	"smspark/sessions"
 )
 
 //go:embed migrations/*.sql
@@ -61,7 +64,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	version int64
 	closed  atomic.Bool
-	group   *groupCommit
+	group   *groupcommit.Group[[]sessions.Change]
 	// life is the group commit's context, cancelled by Close.
 	life context.Context
 	stop context.CancelFunc
@@ -86,7 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	db := &DB{pool: pool}
 	db.life, db.stop = context.WithCancel(context.Background())
-	db.group = newGroupCommit(db.writeCalls, opts.OnCommit)
+	db.group = groupcommit.New(db.writeCalls, mosIn, opts.OnCommit)
 	if err := db.migrate(ctx, opts.NoMigrate); err != nil {
 		db.stop()
 		pool.Close()

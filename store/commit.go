@@ -48,7 +48,7 @@ func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	if err := db.group.commit(changes); err != nil {
+	if err := db.group.Commit(changes); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
@@ -66,7 +66,7 @@ func (db *DB) CommitWithin(ctx context.Context, changes []sessions.Change, delay
 	if len(changes) == 0 {
 		return nil
 	}
-	if err := db.group.commitWithin(changes, delay); err != nil {
+	if err := db.group.CommitWithin(changes, delay); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"smspark/groupcommit"
 	"smspark/sessions"
 )
 
@@ -43,17 +44,17 @@ func TestGroupCommitOneTransaction(t *testing.T) {
 	}
 	*stats = nil
 
-	engine := db.group.enqueue([]sessions.Change{session(1, "1ABC123"), {Journal: []sessions.JournalEntry{
+	engine := db.group.Enqueue([]sessions.Change{session(1, "1ABC123"), {Journal: []sessions.JournalEntry{
 		{Key: "k2", From: "+32470000002", Text: "Q", Received: at.Add(time.Second), At: at}}}})
-	outbox := db.group.enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
+	outbox := db.group.Enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
 		Text: "ok", Status: sessions.StatusSent}}}})
-	acks := db.group.enqueue([]sessions.Change{{Acked: []sessions.JournalEntry{{Key: "k1", Received: at}}}})
-	for _, c := range []*commitCall{engine, outbox, acks} {
-		if err := db.group.wait(c); err != nil {
+	acks := db.group.Enqueue([]sessions.Change{{Acked: []sessions.JournalEntry{{Key: "k1", Received: at}}}})
+	for _, c := range []*groupcommit.Call[[]sessions.Change]{engine, outbox, acks} {
+		if err := db.group.Wait(c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(*stats) != 1 || (*stats)[0].Calls != 3 || (*stats)[0].MOs != 1 || (*stats)[0].Err != nil {
+	if len(*stats) != 1 || (*stats)[0].Calls != 3 || (*stats)[0].Units != 1 || (*stats)[0].Err != nil {
 		t.Fatalf("transactions = %+v, want one of 3 calls and 1 MO", *stats)
 	}
 	if un, err := db.UnackedMOs(context.Background(), time.Time{}); err != nil || len(un) != 0 {
@@ -68,16 +69,16 @@ func TestGroupCommitOneTransaction(t *testing.T) {
 // alone; the calls grouped with it are written.
 func TestGroupCommitIsolatesAFailedCall(t *testing.T) {
 	db, stats := openObserved(t)
-	good1 := db.group.enqueue([]sessions.Change{session(1, "1ABC123")})
-	bad := db.group.enqueue([]sessions.Change{{Sessions: []sessions.Session{{ID: 9}}}})
-	good2 := db.group.enqueue([]sessions.Change{session(2, "2DEF456")})
-	if err := db.group.wait(good1); err != nil {
+	good1 := db.group.Enqueue([]sessions.Change{session(1, "1ABC123")})
+	bad := db.group.Enqueue([]sessions.Change{{Sessions: []sessions.Session{{ID: 9}}}})
+	good2 := db.group.Enqueue([]sessions.Change{session(2, "2DEF456")})
+	if err := db.group.Wait(good1); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.group.wait(bad); !errors.Is(err, ErrInvalidChange) {
+	if err := db.group.Wait(bad); !errors.Is(err, ErrInvalidChange) {
 		t.Errorf("invalid call: %v, want ErrInvalidChange", err)
 	}
-	if err := db.group.wait(good2); err != nil {
+	if err := db.group.Wait(good2); err != nil {
 		t.Error(err)
 	}
 	calls := make([]int, len(*stats))
@@ -97,22 +98,22 @@ func TestGroupCommitIsolatesAFailedCall(t *testing.T) {
 }
 
 // TestGroupCommitBounded: a backlog is written in transactions of at most
-// maxGroup calls.
+// groupcommit.MaxGroup calls.
 func TestGroupCommitBounded(t *testing.T) {
 	db, stats := openObserved(t)
-	var calls []*commitCall
-	for i := range maxGroup + 2 {
-		calls = append(calls, db.group.enqueue([]sessions.Change{{NextID: uint64(i + 1)}}))
+	var calls []*groupcommit.Call[[]sessions.Change]
+	for i := range groupcommit.MaxGroup + 2 {
+		calls = append(calls, db.group.Enqueue([]sessions.Change{{NextID: uint64(i + 1)}}))
 	}
-	if err := db.group.wait(calls[len(calls)-1]); err != nil {
+	if err := db.group.Wait(calls[len(calls)-1]); err != nil {
 		t.Fatal(err)
 	}
-	if len(*stats) != 2 || (*stats)[0].Calls != maxGroup || (*stats)[1].Calls != 2 {
-		t.Fatalf("transactions = %d, want %d then 2 calls", len(*stats), maxGroup)
+	if len(*stats) != 2 || (*stats)[0].Calls != groupcommit.MaxGroup || (*stats)[1].Calls != 2 {
+		t.Fatalf("transactions = %d, want %d then 2 calls", len(*stats), groupcommit.MaxGroup)
 	}
 	for _, c := range calls {
-		if !c.done || c.err != nil {
-			t.Fatalf("call not written: %+v", c)
+		if err := db.group.Wait(c); err != nil {
+			t.Fatalf("call not written: %v", err)
 		}
 	}
 }
@@ -121,10 +122,10 @@ func TestGroupCommitBounded(t *testing.T) {
 // written in the next Commit's transaction; alone, after their delay.
 func TestCommitWithinRidesWithTheNextCommit(t *testing.T) {
 	db, stats := openObserved(t)
-	lazy := db.group.enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
+	lazy := db.group.Enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
 		Text: "ok", Status: sessions.StatusSent}}}})
 	done := make(chan error, 1)
-	go func() { done <- db.group.waitWithin(lazy, time.Hour) }()
+	go func() { done <- db.group.WaitWithin(lazy, time.Hour) }()
 	if err := db.Commit(context.Background(), []sessions.Change{session(1, "1ABC123")}); err != nil {
 		t.Fatal(err)
 	}

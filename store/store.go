@@ -26,6 +26,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"smspark/groupcommit"
 	"smspark/sessions"
 )
 
@@ -66,7 +67,7 @@ type DB struct {
 	version int
 	created bool
 
-	group *groupCommit
+	group *groupcommit.Group[[]sessions.Change]
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -150,7 +151,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, openErr(err))
 	}
 	db := &DB{bolt: bdb, path: path, created: created}
-	db.group = newGroupCommit(db.write, opts.OnCommit)
+	db.group = groupcommit.New(db.write, mosIn, opts.OnCommit)
 	if db.version, err = prepare(bdb); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -88,11 +88,8 @@ func openStore(ctx context.Context, where string, o storeOptions) (appStore, err
 		}
 		return db, nil
 	}
-	var onCommit func(postgres.CommitStats)
-	if o.onCommit != nil {
-		onCommit = func(s postgres.CommitStats) { o.onCommit(store.CommitStats(s)) }
-	}
-	db, err := postgres.Open(ctx, where, postgres.Options{OnCommit: onCommit})
+	// postgres.CommitStats and store.CommitStats are both groupcommit.Stats.
+	db, err := postgres.Open(ctx, where, postgres.Options{OnCommit: o.onCommit})
 	if err != nil {
 		return nil, err
 	}
