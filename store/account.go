@@ -24,7 +24,7 @@ func (b *buckets) putAccount(a sessions.Account) error {
 		}
 	}
 	key := []byte(a.ID)
-	if raw := b.accounts.Get(key); raw != nil {
+	if raw := b.accounts().Get(key); raw != nil {
 		prev, err := decode[sessions.Account]("account", key, raw)
 		if err != nil {
 			return err
@@ -37,14 +37,14 @@ func (b *buckets) putAccount(a sessions.Account) error {
 			}
 		}
 	}
-	if err := put(b.accounts, "account", key, a); err != nil {
+	if err := put(b.accounts(), "account", key, a); err != nil {
 		return err
 	}
 	for _, n := range a.Numbers {
-		if v := b.accountNumbers.Get([]byte(n)); v != nil && string(v) != a.ID {
+		if v := b.accountNumbers().Get([]byte(n)); v != nil && string(v) != a.ID {
 			b.moved[numberOf{n, string(v)}] = true
 		}
-		if err := b.accountNumbers.Put([]byte(n), []byte(a.ID)); err != nil {
+		if err := b.accountNumbers().Put([]byte(n), []byte(a.ID)); err != nil {
 			return fmt.Errorf("index number of account %q: %w", a.ID, err)
 		}
 	}
@@ -55,7 +55,7 @@ func (b *buckets) putAccount(a sessions.Account) error {
 // unknown account is no error.
 func (b *buckets) deleteAccount(id string) error {
 	key := []byte(id)
-	raw := b.accounts.Get(key)
+	raw := b.accounts().Get(key)
 	if raw == nil {
 		return nil
 	}
@@ -68,7 +68,7 @@ func (b *buckets) deleteAccount(id string) error {
 			return err
 		}
 	}
-	if err := b.accounts.Delete(key); err != nil {
+	if err := b.accounts().Delete(key); err != nil {
 		return fmt.Errorf("delete account %q: %w", id, err)
 	}
 	return nil
@@ -76,8 +76,8 @@ func (b *buckets) deleteAccount(id string) error {
 
 // unindexNumber removes number's index entry if it points at account id.
 func (b *buckets) unindexNumber(number, id string) error {
-	if v := b.accountNumbers.Get([]byte(number)); v != nil && bytes.Equal(v, []byte(id)) {
-		if err := b.accountNumbers.Delete([]byte(number)); err != nil {
+	if v := b.accountNumbers().Get([]byte(number)); v != nil && bytes.Equal(v, []byte(id)) {
+		if err := b.accountNumbers().Delete([]byte(number)); err != nil {
 			return fmt.Errorf("unindex number of account %q: %w", id, err)
 		}
 	}
@@ -102,7 +102,7 @@ func (db *DB) Account(ctx context.Context, id string) (sessions.Account, error) 
 func (db *DB) AccountOf(ctx context.Context, number string) (sessions.Account, error) {
 	var a sessions.Account
 	err := db.view(ctx, "account of number", func(b *buckets) error {
-		id := b.accountNumbers.Get([]byte(number))
+		id := b.accountNumbers().Get([]byte(number))
 		if id == nil {
 			return fmt.Errorf("account of %q: %w", number, ErrNotFound)
 		}
@@ -117,7 +117,7 @@ func (db *DB) AccountOf(ctx context.Context, number string) (sessions.Account, e
 
 func (b *buckets) account(id string) (sessions.Account, error) {
 	key := []byte(id)
-	raw := b.accounts.Get(key)
+	raw := b.accounts().Get(key)
 	if raw == nil {
 		return sessions.Account{}, fmt.Errorf("account %q: %w", id, ErrNotFound)
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"smspark/apikeys"
 	"smspark/idempotency"
 )
@@ -20,7 +18,7 @@ func HashKey(key string) string { return apikeys.Hash(key) }
 // PutAPIKey stores a key record (by its hash).
 func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
 	return db.update(ctx, "put api key", func(b *buckets) error {
-		return put(b.apiKeys, "api key", []byte(k.Hash), k)
+		return put(b.apiKeys(), "api key", []byte(k.Hash), k)
 	})
 }
 
@@ -28,7 +26,7 @@ func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
 func (db *DB) APIKeyByHash(ctx context.Context, hash string) (APIKey, error) {
 	var k APIKey
 	err := db.view(ctx, "api key", func(b *buckets) error {
-		raw := b.apiKeys.Get([]byte(hash))
+		raw := b.apiKeys().Get([]byte(hash))
 		if raw == nil {
 			return ErrNotFound
 		}
@@ -43,7 +41,7 @@ func (db *DB) APIKeyByHash(ctx context.Context, hash string) (APIKey, error) {
 func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 	var out []APIKey
 	err := db.view(ctx, "api keys", func(b *buckets) error {
-		return b.apiKeys.ForEach(func(k, v []byte) error {
+		return b.apiKeys().ForEach(func(k, v []byte) error {
 			key, err := decode[APIKey]("api key", k, v)
 			if err == nil {
 				out = append(out, key)
@@ -64,7 +62,7 @@ func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (Idempo
 	var r Idempotent
 	k := []byte(scope + "\x00" + key)
 	err := db.view(ctx, "idempotency", func(b *buckets) error {
-		raw := b.idempotency.Get(k)
+		raw := b.idempotency().Get(k)
 		if raw == nil {
 			return ErrNotFound
 		}
@@ -78,7 +76,7 @@ func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (Idempo
 // PutIdempotentResponse stores a response under scope and key.
 func (db *DB) PutIdempotentResponse(ctx context.Context, scope, key string, r Idempotent) error {
 	return db.update(ctx, "put idempotent response", func(b *buckets) error {
-		return put(b.idempotency, "idempotent response", []byte(scope+"\x00"+key), r)
+		return put(b.idempotency(), "idempotent response", []byte(scope+"\x00"+key), r)
 	})
 }
 
@@ -88,11 +86,11 @@ func (db *DB) UseNonce(ctx context.Context, nonce string, at time.Time) (bool, e
 	fresh := false
 	err := db.update(ctx, "use nonce", func(b *buckets) error {
 		k := []byte(nonce)
-		if b.nonces.Get(k) != nil {
+		if b.nonces().Get(k) != nil {
 			return nil
 		}
 		fresh = true
-		return b.nonces.Put(k, []byte(at.UTC().Format(time.RFC3339Nano)))
+		return b.nonces().Put(k, []byte(at.UTC().Format(time.RFC3339Nano)))
 	})
 	return fresh, err
 }
@@ -102,13 +100,7 @@ func (db *DB) update(ctx context.Context, op string, fn func(*buckets) error) er
 	if err := db.usable(ctx); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := openBuckets(tx)
-		if err != nil {
-			return err
-		}
-		return fn(b)
-	})
+	err := db.bolt.Update(withBuckets(fn))
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
@@ -121,7 +113,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
 	var out APIKey
 	err := db.update(ctx, "revoke api key", func(b *buckets) error {
 		var hash []byte
-		err := b.apiKeys.ForEach(func(k, v []byte) error {
+		err := b.apiKeys().ForEach(func(k, v []byte) error {
 			rec, err := decode[APIKey]("api key", k, v)
 			if err == nil && rec.ID == id {
 				hash, out = append([]byte(nil), k...), rec
@@ -135,7 +127,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
 			return fmt.Errorf("%w: key %s", ErrNotFound, id)
 		}
 		out.Revoked = true
-		return put(b.apiKeys, "api key", hash, out)
+		return put(b.apiKeys(), "api key", hash, out)
 	})
 	return out, err
 }
@@ -148,7 +140,7 @@ func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) 
 	n := 0
 	err := db.update(ctx, "prune requests", func(b *buckets) error {
 		var doomed [][]byte
-		err := b.idempotency.ForEach(func(k, v []byte) error {
+		err := b.idempotency().ForEach(func(k, v []byte) error {
 			r, err := decode[Idempotent]("idempotent response", k, v)
 			if err != nil {
 				return err
@@ -162,13 +154,13 @@ func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) 
 			return err
 		}
 		for _, k := range doomed {
-			if err := b.idempotency.Delete(k); err != nil {
+			if err := b.idempotency().Delete(k); err != nil {
 				return err
 			}
 		}
 		n += len(doomed)
 		doomed = doomed[:0]
-		err = b.nonces.ForEach(func(k, v []byte) error {
+		err = b.nonces().ForEach(func(k, v []byte) error {
 			t, err := time.Parse(time.RFC3339Nano, string(v))
 			if err != nil || t.Before(cutoff) {
 				doomed = append(doomed, append([]byte(nil), k...))
@@ -179,7 +171,7 @@ func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) 
 			return err
 		}
 		for _, k := range doomed {
-			if err := b.nonces.Delete(k); err != nil {
+			if err := b.nonces().Delete(k); err != nil {
 				return err
 			}
 		}

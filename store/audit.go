@@ -15,11 +15,11 @@ import (
 // AppendAudit records an admin action. Its At must be set.
 func (db *DB) AppendAudit(ctx context.Context, e audit.Entry) error {
 	return db.update(ctx, "append audit entry", func(b *buckets) error {
-		seq, err := b.audit.NextSequence()
+		seq, err := b.audit().NextSequence()
 		if err != nil {
 			return err
 		}
-		return put(b.audit, "audit entry", auditKey(e.At, seq), e)
+		return put(b.audit(), "audit entry", auditKey(e.At, seq), e)
 	})
 }
 
@@ -27,7 +27,7 @@ func (db *DB) AppendAudit(ctx context.Context, e audit.Entry) error {
 func (db *DB) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
 	out := []audit.Entry{}
 	err := db.view(ctx, "audit", func(b *buckets) error {
-		c := b.audit.Cursor()
+		c := b.audit().Cursor()
 		k, v := c.First()
 		if !f.Since.IsZero() {
 			k, v = c.Seek(auditKey(f.Since, 0))

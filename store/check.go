@@ -135,7 +135,7 @@ func (c *checker) result() error {
 }
 
 func (c *checker) schema(b *buckets) {
-	raw := b.meta.Get([]byte(keySchema))
+	raw := b.meta().Get([]byte(keySchema))
 	if v, ok := decodeU64(raw); !ok || v != CurrentSchema {
 		c.add("schema version %x, want %d", raw, CurrentSchema)
 	}
@@ -152,14 +152,14 @@ func (c *checker) idKey(what string, k []byte, id uint64) {
 }
 
 func (c *checker) sessions(b *buckets) {
-	_ = b.sessions.ForEach(func(k, v []byte) error {
+	_ = b.sessions().ForEach(func(k, v []byte) error {
 		s, err := decode[sessions.Session]("session", k, v)
 		if err != nil {
 			c.add("%w", err)
 			return nil
 		}
 		c.idKey("session", k, s.ID)
-		if s.Running() && !bytes.Equal(b.running.Get([]byte(s.Plate)), k) {
+		if s.Running() && !bytes.Equal(b.running().Get([]byte(s.Plate)), k) {
 			c.add("running session %d of plate %q is not indexed", s.ID, s.Plate)
 		}
 		return nil
@@ -167,7 +167,7 @@ func (c *checker) sessions(b *buckets) {
 }
 
 func (c *checker) running(b *buckets) {
-	_ = b.running.ForEach(func(plate, v []byte) error {
+	_ = b.running().ForEach(func(plate, v []byte) error {
 		if _, err := b.indexed(plate, v); err != nil {
 			c.add("%w", err)
 		}
@@ -176,7 +176,7 @@ func (c *checker) running(b *buckets) {
 }
 
 func (c *checker) accounts(b *buckets) {
-	_ = b.accounts.ForEach(func(k, v []byte) error {
+	_ = b.accounts().ForEach(func(k, v []byte) error {
 		a, err := decode[sessions.Account]("account", k, v)
 		if err != nil {
 			c.add("%w", err)
@@ -186,7 +186,7 @@ func (c *checker) accounts(b *buckets) {
 			c.add("account %q stored under key %s", a.ID, showKey(k))
 		}
 		for _, n := range a.Numbers {
-			if got := b.accountNumbers.Get([]byte(n)); string(got) != a.ID {
+			if got := b.accountNumbers().Get([]byte(n)); string(got) != a.ID {
 				c.add("number %q of account %q is indexed to %q", n, a.ID, got)
 			}
 		}
@@ -195,7 +195,7 @@ func (c *checker) accounts(b *buckets) {
 }
 
 func (c *checker) numbers(b *buckets) {
-	_ = b.accountNumbers.ForEach(func(n, id []byte) error {
+	_ = b.accountNumbers().ForEach(func(n, id []byte) error {
 		a, err := b.account(string(id))
 		if err != nil {
 			c.add("number index %q: %w", n, err)
@@ -209,7 +209,7 @@ func (c *checker) numbers(b *buckets) {
 }
 
 func (c *checker) settings(b *buckets) {
-	_ = b.settings.ForEach(func(k, v []byte) error {
+	_ = b.settings().ForEach(func(k, v []byte) error {
 		s, err := decode[sessions.Settings]("settings", k, v)
 		if err != nil {
 			c.add("%w", err)
@@ -221,7 +221,7 @@ func (c *checker) settings(b *buckets) {
 }
 
 func (c *checker) outbox(b *buckets) {
-	_ = b.outbox.ForEach(func(k, v []byte) error {
+	_ = b.outbox().ForEach(func(k, v []byte) error {
 		m, err := decode[sessions.Message]("message", k, v)
 		if err != nil {
 			c.add("%w", err)

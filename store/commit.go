@@ -74,11 +74,7 @@ func (db *DB) CommitWithin(ctx context.Context, changes []sessions.Change, delay
 
 // write applies the calls' changes in one read-write transaction.
 func (db *DB) write(calls [][]sessions.Change) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := openBuckets(tx)
-		if err != nil {
-			return err
-		}
+	err := db.bolt.Update(withBuckets(func(b *buckets) error {
 		b.displaced, b.moved = map[uint64]string{}, map[numberOf]bool{}
 		for _, changes := range calls {
 			for i, c := range changes {
@@ -88,7 +84,7 @@ func (db *DB) write(calls [][]sessions.Change) error {
 			}
 		}
 		return b.verify()
-	})
+	}))
 	return txErr(err)
 }
 
@@ -119,7 +115,7 @@ func (b *buckets) apply(c sessions.Change) error {
 		}
 	}
 	for _, g := range c.Grants {
-		if err := put(b.grants, "grant", []byte(g.ID), g); err != nil {
+		if err := put(b.grants(), "grant", []byte(g.ID), g); err != nil {
 			return err
 		}
 	}
@@ -131,12 +127,12 @@ func (b *buckets) apply(c sessions.Change) error {
 		if v, err = v.Activate(u.Plate, u.At, u.Session); err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalidChange, err)
 		}
-		if err := put(b.vouchers, "voucher", []byte(v.Code), v); err != nil {
+		if err := put(b.vouchers(), "voucher", []byte(v.Code), v); err != nil {
 			return err
 		}
 	}
 	for _, j := range c.Journal {
-		if err := put(b.journal, "journal entry", journalKey(j), j); err != nil {
+		if err := put(b.journal(), "journal entry", journalKey(j), j); err != nil {
 			return err
 		}
 	}
@@ -157,7 +153,7 @@ func (b *buckets) apply(c sessions.Change) error {
 func (b *buckets) verify() error {
 	for id, plate := range b.displaced {
 		key := encodeU64(id)
-		raw := b.sessions.Get(key)
+		raw := b.sessions().Get(key)
 		if raw == nil {
 			continue
 		}
@@ -165,7 +161,7 @@ func (b *buckets) verify() error {
 		if err != nil {
 			return err
 		}
-		holder := b.running.Get([]byte(plate))
+		holder := b.running().Get([]byte(plate))
 		if s.Running() && s.Plate == plate && !bytes.Equal(holder, key) {
 			return fmt.Errorf("%w: plate %q: session %d still runs beside session %s",
 				ErrInvalidChange, plate, id, showKey(holder))
@@ -173,8 +169,8 @@ func (b *buckets) verify() error {
 	}
 	for m := range b.moved {
 		number, id := m.number, m.account
-		holder := b.accountNumbers.Get([]byte(number))
-		raw := b.accounts.Get([]byte(id))
+		holder := b.accountNumbers().Get([]byte(number))
+		raw := b.accounts().Get([]byte(id))
 		if raw == nil || string(holder) == id {
 			continue
 		}
@@ -209,14 +205,14 @@ func (db *DB) Load(ctx context.Context) (sessions.State, error) {
 		if st.Settings, err = b.allSettings(); err != nil {
 			return err
 		}
-		if err := b.accounts.ForEach(func(k, v []byte) error {
+		if err := b.accounts().ForEach(func(k, v []byte) error {
 			a, err := decode[sessions.Account]("account", k, v)
 			st.Accounts = append(st.Accounts, a)
 			return err
 		}); err != nil {
 			return err
 		}
-		err = b.grants.ForEach(func(k, v []byte) error {
+		err = b.grants().ForEach(func(k, v []byte) error {
 			g, err := decode[sessions.Grant]("grant", k, v)
 			st.Grants = append(st.Grants, g)
 			return err
@@ -273,8 +269,8 @@ func (b *buckets) runningSessions() ([]sessions.Session, error) {
 		id    uint64
 		plate []byte
 	}
-	index := make([]entry, 0, b.running.Stats().KeyN)
-	err := b.running.ForEach(func(plate, v []byte) error {
+	index := make([]entry, 0, b.running().Stats().KeyN)
+	err := b.running().ForEach(func(plate, v []byte) error {
 		id, ok := decodeU64(v)
 		if !ok {
 			return fmt.Errorf("%w: running index %q: bad id %x", ErrCorrupt, plate, v)
@@ -290,7 +286,7 @@ func (b *buckets) runningSessions() ([]sessions.Session, error) {
 	}
 	slices.SortFunc(index, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
 	keys, raws := make([][]byte, len(index)), make([][]byte, len(index))
-	c := b.sessions.Cursor()
+	c := b.sessions().Cursor()
 	var k, v []byte
 	var buf [8]byte
 	for i, e := range index {
@@ -323,9 +319,9 @@ func (b *buckets) runningSessions() ([]sessions.Session, error) {
 // allSettings returns every number's settings, ordered by number, decoded
 // in parallel.
 func (b *buckets) allSettings() ([]sessions.Settings, error) {
-	n := b.settings.Stats().KeyN
+	n := b.settings().Stats().KeyN
 	keys, raws := make([][]byte, 0, n), make([][]byte, 0, n)
-	if err := b.settings.ForEach(func(k, v []byte) error {
+	if err := b.settings().ForEach(func(k, v []byte) error {
 		keys, raws = append(keys, k), append(raws, v)
 		return nil
 	}); err != nil {
@@ -348,7 +344,7 @@ func (b *buckets) indexed(plate, v []byte) (sessions.Session, error) {
 	if !ok {
 		return sessions.Session{}, fmt.Errorf("%w: running index %q: bad id %x", ErrCorrupt, plate, v)
 	}
-	raw := b.sessions.Get(v)
+	raw := b.sessions().Get(v)
 	if raw == nil {
 		return sessions.Session{}, fmt.Errorf("%w: running index %q: session %d missing", ErrCorrupt, plate, id)
 	}
@@ -370,7 +366,7 @@ func (b *buckets) loadNextID() (uint64, error) {
 		return 0, err
 	}
 	next = max(next, 1)
-	for _, bk := range []*bolt.Bucket{b.sessions, b.outbox} {
+	for _, bk := range []*bolt.Bucket{b.sessions(), b.outbox()} {
 		k, _ := bk.Cursor().Last()
 		if k == nil {
 			continue

@@ -31,28 +31,28 @@ func (db *DB) PutCard(ctx context.Context, c daycards.Card) error {
 	}
 	return db.writeVouchers(ctx, "put day card "+c.ID, func(b *buckets) error {
 		id := []byte(c.ID)
-		if raw := b.dayCards.Get(id); raw != nil {
+		if raw := b.dayCards().Get(id); raw != nil {
 			prev, err := decode[daycards.Card]("day card", id, raw)
 			if err != nil {
 				return err
 			}
-			if err := b.dayCardOwners.Delete(plateKey(prev.Number, prev.ID)); err != nil {
+			if err := b.dayCardOwners().Delete(plateKey(prev.Number, prev.ID)); err != nil {
 				return fmt.Errorf("unindex day card %s: %w", c.ID, err)
 			}
 			for _, k := range cardDayKeys(prev) {
-				if err := b.dayCardDays.Delete(k); err != nil {
+				if err := b.dayCardDays().Delete(k); err != nil {
 					return fmt.Errorf("unindex day card %s: %w", c.ID, err)
 				}
 			}
 		}
-		if err := put(b.dayCards, "day card", id, c); err != nil {
+		if err := put(b.dayCards(), "day card", id, c); err != nil {
 			return err
 		}
-		if err := b.dayCardOwners.Put(plateKey(c.Number, c.ID), []byte{}); err != nil {
+		if err := b.dayCardOwners().Put(plateKey(c.Number, c.ID), []byte{}); err != nil {
 			return fmt.Errorf("index day card %s: %w", c.ID, err)
 		}
 		for _, k := range cardDayKeys(c) {
-			if err := b.dayCardDays.Put(k, []byte{}); err != nil {
+			if err := b.dayCardDays().Put(k, []byte{}); err != nil {
 				return fmt.Errorf("index day card %s: %w", c.ID, err)
 			}
 		}
@@ -80,7 +80,7 @@ func (db *DB) CardsOf(ctx context.Context, number string) ([]daycards.Card, erro
 	var out []daycards.Card
 	prefix := append([]byte(number), 0)
 	err := db.view(ctx, "day cards of number", func(b *buckets) error {
-		c := b.dayCardOwners.Cursor()
+		c := b.dayCardOwners().Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			card, err := b.dayCard(string(k[len(prefix):]))
 			if err != nil {
@@ -101,7 +101,7 @@ func (db *DB) CardsUsedFrom(ctx context.Context, date string) ([]daycards.Card, 
 	var out []daycards.Card
 	err := db.view(ctx, "day cards used from", func(b *buckets) error {
 		seen := map[string]bool{}
-		c := b.dayCardDays.Cursor()
+		c := b.dayCardDays().Cursor()
 		for k, _ := c.Seek([]byte(date)); k != nil; k, _ = c.Next() {
 			i := bytes.IndexByte(k, 0)
 			if i < 0 {
@@ -125,7 +125,7 @@ func (db *DB) CardsUsedFrom(ctx context.Context, date string) ([]daycards.Card, 
 
 func (b *buckets) dayCard(id string) (daycards.Card, error) {
 	key := []byte(id)
-	raw := b.dayCards.Get(key)
+	raw := b.dayCards().Get(key)
 	if raw == nil {
 		return daycards.Card{}, fmt.Errorf("day card %q: %w: %w", id, daycards.ErrCardNotFound, ErrNotFound)
 	}

@@ -21,7 +21,7 @@ func journalKey(j sessions.JournalEntry) []byte {
 func (db *DB) Journal(ctx context.Context, since time.Time) ([]sessions.JournalEntry, error) {
 	var out []sessions.JournalEntry
 	err := db.view(ctx, "journal", func(b *buckets) error {
-		c := b.journal.Cursor()
+		c := b.journal().Cursor()
 		from := binary.BigEndian.AppendUint64(nil, uint64(max(since.UnixNano(), 0)))
 		for k, v := c.Seek(from); k != nil; k, v = c.Next() {
 			j, err := decode[sessions.JournalEntry]("journal entry", k, v)
@@ -75,7 +75,7 @@ const AckDelay = 10 * time.Millisecond
 func (b *buckets) confirmAcks(mos []sessions.JournalEntry) error {
 	for _, m := range mos {
 		k := journalKey(m)
-		v := b.journal.Get(k)
+		v := b.journal().Get(k)
 		if v == nil {
 			continue
 		}
@@ -87,7 +87,7 @@ func (b *buckets) confirmAcks(mos []sessions.JournalEntry) error {
 			continue
 		}
 		j.AckPending = false
-		if err := put(b.journal, "journal entry", k, j); err != nil {
+		if err := put(b.journal(), "journal entry", k, j); err != nil {
 			return err
 		}
 	}

@@ -12,11 +12,11 @@ import (
 // status update) replaces it.
 func (b *buckets) putMessage(m sessions.Message) error {
 	for _, id := range m.SMSCIDs {
-		if err := b.smscIDs.Put(smscIDKey(m.SMSC, id), encodeU64(m.ID)); err != nil {
+		if err := b.smscIDs().Put(smscIDKey(m.SMSC, id), encodeU64(m.ID)); err != nil {
 			return fmt.Errorf("index smsc id: %w", err)
 		}
 	}
-	return put(b.outbox, "message", encodeU64(m.ID), m)
+	return put(b.outbox(), "message", encodeU64(m.ID), m)
 }
 
 func smscIDKey(smsc, id string) []byte {
@@ -29,11 +29,11 @@ func smscIDKey(smsc, id string) []byte {
 func (db *DB) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Message, error) {
 	var m sessions.Message
 	err := db.view(ctx, "message by smsc id", func(b *buckets) error {
-		raw := b.smscIDs.Get(smscIDKey(smsc, id))
+		raw := b.smscIDs().Get(smscIDKey(smsc, id))
 		if raw == nil {
 			return fmt.Errorf("%w: smsc %s message id %s", ErrNotFound, smsc, id)
 		}
-		v := b.outbox.Get(raw)
+		v := b.outbox().Get(raw)
 		if v == nil {
 			return fmt.Errorf("%w: message %s", ErrNotFound, showKey(raw))
 		}
@@ -52,7 +52,7 @@ type MessageFilter = sessions.MessageFilter
 func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]sessions.Message, error) {
 	var out []sessions.Message
 	err := db.view(ctx, "messages", func(b *buckets) error {
-		err := b.outbox.ForEach(func(k, v []byte) error {
+		err := b.outbox().ForEach(func(k, v []byte) error {
 			m, err := decode[sessions.Message]("message", k, v)
 			if err != nil {
 				return err

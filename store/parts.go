@@ -49,6 +49,6 @@ func (db *DB) DeleteParts(ctx context.Context, prefix []byte) error {
 // Parts calls f for every kept part.
 func (db *DB) Parts(ctx context.Context, f func(key, value []byte) error) error {
 	return db.view(ctx, "parts", func(b *buckets) error {
-		return b.parts.ForEach(func(k, v []byte) error { return f(bytes.Clone(k), bytes.Clone(v)) })
+		return b.parts().ForEach(func(k, v []byte) error { return f(bytes.Clone(k), bytes.Clone(v)) })
 	})
 }

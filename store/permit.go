@@ -41,7 +41,7 @@ func (db *DB) PutPermits(ctx context.Context, ps ...permits.Permit) error {
 	return db.writeVouchers(ctx, "put permits", func(b *buckets) error {
 		for _, p := range ps {
 			id := []byte(p.ID)
-			if raw := b.permits.Get(id); raw != nil {
+			if raw := b.permits().Get(id); raw != nil {
 				prev, err := decode[permits.Permit]("permit", id, raw)
 				if err != nil {
 					return err
@@ -50,14 +50,14 @@ func (db *DB) PutPermits(ctx context.Context, ps ...permits.Permit) error {
 					return err
 				}
 			}
-			if err := put(b.permits, "permit", id, p); err != nil {
+			if err := put(b.permits(), "permit", id, p); err != nil {
 				return err
 			}
-			if err := b.permitEnds.Put(permitEndKey(p), []byte{}); err != nil {
+			if err := b.permitEnds().Put(permitEndKey(p), []byte{}); err != nil {
 				return fmt.Errorf("index permit %s: %w", p.ID, err)
 			}
 			for _, pl := range permitPlates(p) {
-				if err := b.permitPlates.Put(plateKey(pl, p.ID), []byte{}); err != nil {
+				if err := b.permitPlates().Put(plateKey(pl, p.ID), []byte{}); err != nil {
 					return fmt.Errorf("index permit %s: %w", p.ID, err)
 				}
 			}
@@ -69,12 +69,12 @@ func (db *DB) PutPermits(ctx context.Context, ps ...permits.Permit) error {
 // unindexPermit deletes p's index entries.
 func (b *buckets) unindexPermit(p permits.Permit) error {
 	if p.Until.UnixNano() > 0 {
-		if err := b.permitEnds.Delete(permitEndKey(p)); err != nil {
+		if err := b.permitEnds().Delete(permitEndKey(p)); err != nil {
 			return fmt.Errorf("unindex permit %s: %w", p.ID, err)
 		}
 	}
 	for _, pl := range permitPlates(p) {
-		if err := b.permitPlates.Delete(plateKey(pl, p.ID)); err != nil {
+		if err := b.permitPlates().Delete(plateKey(pl, p.ID)); err != nil {
 			return fmt.Errorf("unindex permit %s: %w", p.ID, err)
 		}
 	}
@@ -100,7 +100,7 @@ func (db *DB) Permit(ctx context.Context, id string) (permits.Permit, error) {
 func (db *DB) PermitsEndingAfter(ctx context.Context, t time.Time) ([]permits.Permit, error) {
 	var out []permits.Permit
 	err := db.view(ctx, "permits ending after", func(b *buckets) error {
-		c := b.permitEnds.Cursor()
+		c := b.permitEnds().Cursor()
 		start := encodeU64(0)
 		if !t.Before(time.Unix(0, 0)) {
 			start = encodeU64(uint64(t.UnixNano()) + 1)
@@ -127,7 +127,7 @@ func (db *DB) PermitsOfPlate(ctx context.Context, plate string) ([]permits.Permi
 	var out []permits.Permit
 	prefix := append([]byte(plate), 0)
 	err := db.view(ctx, "permits of plate", func(b *buckets) error {
-		c := b.permitPlates.Cursor()
+		c := b.permitPlates().Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			p, err := b.permit(string(k[len(prefix):]))
 			if err != nil {
@@ -145,7 +145,7 @@ func (db *DB) PermitsOfPlate(ctx context.Context, plate string) ([]permits.Permi
 func (db *DB) Permits(ctx context.Context) ([]permits.Permit, error) {
 	var out []permits.Permit
 	err := db.view(ctx, "permits", func(b *buckets) error {
-		return b.permits.ForEach(func(k, v []byte) error {
+		return b.permits().ForEach(func(k, v []byte) error {
 			p, err := decode[permits.Permit]("permit", k, v)
 			if err != nil {
 				return err
@@ -159,7 +159,7 @@ func (db *DB) Permits(ctx context.Context) ([]permits.Permit, error) {
 
 func (b *buckets) permit(id string) (permits.Permit, error) {
 	key := []byte(id)
-	raw := b.permits.Get(key)
+	raw := b.permits().Get(key)
 	if raw == nil {
 		return permits.Permit{}, fmt.Errorf("permit %q: %w: %w", id, permits.ErrPermitNotFound, ErrNotFound)
 	}

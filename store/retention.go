@@ -65,7 +65,7 @@ func pruneSessions(b *buckets, cutoff time.Time, limit int) (int, error) {
 	// Keys are collected first and deleted after: deleting under a cursor
 	// and moving on can skip entries.
 	var doomed [][]byte
-	err := b.sessions.ForEach(func(k, v []byte) error {
+	err := b.sessions().ForEach(func(k, v []byte) error {
 		if len(doomed) >= limit {
 			return nil
 		}
@@ -82,7 +82,7 @@ func pruneSessions(b *buckets, cutoff time.Time, limit int) (int, error) {
 		return 0, err
 	}
 	for _, k := range doomed {
-		if err := b.sessions.Delete(k); err != nil {
+		if err := b.sessions().Delete(k); err != nil {
 			return 0, err
 		}
 	}
@@ -93,7 +93,7 @@ func pruneSessions(b *buckets, cutoff time.Time, limit int) (int, error) {
 // (the oldest first) and returns how many it deleted.
 func pruneJournal(b *buckets, cutoff time.Time, limit int) (int, error) {
 	var doomed [][]byte
-	jc := b.journal.Cursor()
+	jc := b.journal().Cursor()
 	for k, _ := jc.First(); k != nil && len(doomed) < limit && len(k) >= 8; k, _ = jc.Next() {
 		if v, _ := decodeU64(k[:8]); int64(v) >= cutoff.UnixNano() {
 			break
@@ -101,7 +101,7 @@ func pruneJournal(b *buckets, cutoff time.Time, limit int) (int, error) {
 		doomed = append(doomed, bytes.Clone(k))
 	}
 	for _, k := range doomed {
-		if err := b.journal.Delete(k); err != nil {
+		if err := b.journal().Delete(k); err != nil {
 			return 0, err
 		}
 	}
@@ -114,7 +114,7 @@ func pruneJournal(b *buckets, cutoff time.Time, limit int) (int, error) {
 func pruneMessages(b *buckets, cutoff time.Time, limit int) (int, error) {
 	var doomed [][]byte
 	var msgs []sessions.Message
-	err := b.outbox.ForEach(func(k, v []byte) error {
+	err := b.outbox().ForEach(func(k, v []byte) error {
 		if len(doomed) >= limit {
 			return nil
 		}
@@ -133,11 +133,11 @@ func pruneMessages(b *buckets, cutoff time.Time, limit int) (int, error) {
 	}
 	for i, k := range doomed {
 		for _, id := range msgs[i].SMSCIDs {
-			if err := b.smscIDs.Delete(smscIDKey(msgs[i].SMSC, id)); err != nil {
+			if err := b.smscIDs().Delete(smscIDKey(msgs[i].SMSC, id)); err != nil {
 				return 0, err
 			}
 		}
-		if err := b.outbox.Delete(k); err != nil {
+		if err := b.outbox().Delete(k); err != nil {
 			return 0, err
 		}
 	}
@@ -202,7 +202,7 @@ func (db *DB) PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error
 		var doomed [][]byte
 		err := db.update(ctx, "prune ended index", func(b *buckets) error {
 			doomed = doomed[:0]
-			c := b.ended.Cursor()
+			c := b.ended().Cursor()
 			for k, _ := c.First(); len(k) == 16 && len(doomed) < pruneBatch; k, _ = c.Next() {
 				if v, _ := decodeU64(k[:8]); int64(v) >= cutoff.UnixNano() {
 					break
@@ -210,7 +210,7 @@ func (db *DB) PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error
 				doomed = append(doomed, append([]byte(nil), k...))
 			}
 			for _, k := range doomed {
-				if err := b.ended.Delete(k); err != nil {
+				if err := b.ended().Delete(k); err != nil {
 					return err
 				}
 			}

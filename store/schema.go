@@ -225,84 +225,6 @@ func putSchema(tx *bolt.Tx, v int) error {
 	return nil
 }
 
-// buckets are the store's buckets in one transaction.
-type buckets struct {
-	tx             *bolt.Tx
-	meta           *bolt.Bucket
-	sessions       *bolt.Bucket
-	running        *bolt.Bucket
-	accounts       *bolt.Bucket
-	accountNumbers *bolt.Bucket
-	settings       *bolt.Bucket
-	outbox         *bolt.Bucket
-	journal        *bolt.Bucket
-	smscIDs        *bolt.Bucket
-	parts          *bolt.Bucket
-	apiKeys        *bolt.Bucket
-	idempotency    *bolt.Bucket
-	nonces         *bolt.Bucket
-	vouchers       *bolt.Bucket
-	orders         *bolt.Bucket
-	orderIndex     *bolt.Bucket
-	grants         *bolt.Bucket
-	permits        *bolt.Bucket
-	permitEnds     *bolt.Bucket
-	permitPlates   *bolt.Bucket
-	dayCards       *bolt.Bucket
-	dayCardOwners  *bolt.Bucket
-	ended          *bolt.Bucket
-	dayCardDays    *bolt.Bucket
-	audit          *bolt.Bucket
-
-	// Set by Commit: index entries it overwrote, checked when its changes
-	// are applied (see verify).
-	displaced map[uint64]string // session ID -> plate it was running on
-	moved     map[numberOf]bool // numbers and the accounts that held them
-}
-
-// numberOf is a number and an account that held it.
-type numberOf struct{ number, account string }
-
-// openBuckets returns the buckets of tx, or ErrCorrupt if one is missing.
-func openBuckets(tx *bolt.Tx) (*buckets, error) {
-	b := &buckets{tx: tx}
-	for _, p := range []struct {
-		name string
-		dst  **bolt.Bucket
-	}{
-		{bucketMeta, &b.meta},
-		{bucketSessions, &b.sessions},
-		{bucketRunning, &b.running},
-		{bucketAccounts, &b.accounts},
-		{bucketAccountNumbers, &b.accountNumbers},
-		{bucketSettings, &b.settings},
-		{bucketOutbox, &b.outbox},
-		{bucketJournal, &b.journal},
-		{bucketSMSCIDs, &b.smscIDs},
-		{bucketParts, &b.parts},
-		{bucketAPIKeys, &b.apiKeys},
-		{bucketIdempotency, &b.idempotency},
-		{bucketNonces, &b.nonces},
-		{bucketVouchers, &b.vouchers},
-		{bucketOrders, &b.orders},
-		{bucketOrderIndex, &b.orderIndex},
-		{bucketGrants, &b.grants},
-		{bucketPermits, &b.permits},
-		{bucketPermitEnds, &b.permitEnds},
-		{bucketPermitPlates, &b.permitPlates},
-		{bucketDayCards, &b.dayCards},
-		{bucketDayCardOwners, &b.dayCardOwners},
-		{bucketEnded, &b.ended},
-		{bucketDayCardDays, &b.dayCardDays},
-		{bucketAudit, &b.audit},
-	} {
-		if *p.dst = tx.Bucket([]byte(p.name)); *p.dst == nil {
-			return nil, fmt.Errorf("%w: no %q bucket", ErrCorrupt, p.name)
-		}
-	}
-	return b, nil
-}
-
 // encodeU64 returns v as a fresh 8-byte big-endian key (bbolt needs keys
 // and values to stay valid until the transaction ends).
 func encodeU64(v uint64) []byte {
@@ -318,7 +240,7 @@ func decodeU64(b []byte) (uint64, bool) {
 
 // nextID returns the stored next_id, or 0 if none.
 func (b *buckets) nextID() (uint64, error) {
-	raw := b.meta.Get([]byte(keyNextID))
+	raw := b.meta().Get([]byte(keyNextID))
 	if raw == nil {
 		return 0, nil
 	}
@@ -338,5 +260,5 @@ func (b *buckets) keepNextID(id uint64) error {
 	if id <= cur {
 		return nil
 	}
-	return b.meta.Put([]byte(keyNextID), encodeU64(id))
+	return b.meta().Put([]byte(keyNextID), encodeU64(id))
 }

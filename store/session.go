@@ -23,7 +23,7 @@ func (b *buckets) putSession(s sessions.Session) error {
 		return fmt.Errorf("session %d: %w: empty plate", s.ID, ErrInvalidChange)
 	}
 	key := encodeU64(s.ID)
-	if raw := b.sessions.Get(key); raw != nil {
+	if raw := b.sessions().Get(key); raw != nil {
 		prev, err := decode[sessions.Session]("session", key, raw)
 		if err != nil {
 			return err
@@ -34,21 +34,21 @@ func (b *buckets) putSession(s sessions.Session) error {
 			}
 		}
 	}
-	if err := put(b.sessions, "session", key, s); err != nil {
+	if err := put(b.sessions(), "session", key, s); err != nil {
 		return err
 	}
 	if s.Running() {
-		if v := b.running.Get([]byte(s.Plate)); v != nil && !bytes.Equal(v, key) {
+		if v := b.running().Get([]byte(s.Plate)); v != nil && !bytes.Equal(v, key) {
 			if prev, ok := decodeU64(v); ok {
 				b.displaced[prev] = s.Plate
 			}
 		}
-		if err := b.running.Put([]byte(s.Plate), encodeU64(s.ID)); err != nil {
+		if err := b.running().Put([]byte(s.Plate), encodeU64(s.ID)); err != nil {
 			return fmt.Errorf("index running session %d: %w", s.ID, err)
 		}
 		return nil
 	}
-	if err := b.ended.Put(endedKey(s), nil); err != nil {
+	if err := b.ended().Put(endedKey(s), nil); err != nil {
 		return fmt.Errorf("index ended session %d: %w", s.ID, err)
 	}
 	return b.unindexRunning(s.Plate, key)
@@ -66,13 +66,13 @@ func endedKey(s sessions.Session) []byte {
 func (db *DB) EndedSince(ctx context.Context, since time.Time) ([]sessions.Session, error) {
 	var out []sessions.Session
 	err := db.view(ctx, "ended sessions", func(b *buckets) error {
-		c := b.ended.Cursor()
+		c := b.ended().Cursor()
 		from := binary.BigEndian.AppendUint64(nil, uint64(max(since.UnixNano(), 0)))
 		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
 			if len(k) != 16 {
 				continue
 			}
-			raw := b.sessions.Get(k[8:])
+			raw := b.sessions().Get(k[8:])
 			if raw == nil {
 				continue // removed by retention
 			}
@@ -93,8 +93,8 @@ func (b *buckets) unindexRunning(plate string, idKey []byte) error {
 	if plate == "" {
 		return nil
 	}
-	if v := b.running.Get([]byte(plate)); bytes.Equal(v, idKey) {
-		if err := b.running.Delete([]byte(plate)); err != nil {
+	if v := b.running().Get([]byte(plate)); bytes.Equal(v, idKey) {
+		if err := b.running().Delete([]byte(plate)); err != nil {
 			return fmt.Errorf("unindex running plate %q: %w", plate, err)
 		}
 	}
@@ -107,7 +107,7 @@ func (db *DB) Session(ctx context.Context, id uint64) (sessions.Session, error) 
 	var s sessions.Session
 	err := db.view(ctx, "session", func(b *buckets) error {
 		key := encodeU64(id)
-		raw := b.sessions.Get(key)
+		raw := b.sessions().Get(key)
 		if raw == nil {
 			return fmt.Errorf("session %d: %w", id, ErrNotFound)
 		}
@@ -133,7 +133,7 @@ func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]sessions.Session
 		if f.Running {
 			return b.runningMatching(f, &out)
 		}
-		err := b.sessions.ForEach(func(k, v []byte) error {
+		err := b.sessions().ForEach(func(k, v []byte) error {
 			s, err := decode[sessions.Session]("session", k, v)
 			if err != nil {
 				return err
@@ -171,12 +171,12 @@ func (b *buckets) runningMatching(f SessionFilter, out *[]sessions.Session) erro
 		return nil
 	}
 	if f.Plate != "" {
-		if v := b.running.Get([]byte(f.Plate)); v != nil {
+		if v := b.running().Get([]byte(f.Plate)); v != nil {
 			return add([]byte(f.Plate), v)
 		}
 		return nil
 	}
-	if err := b.running.ForEach(add); err != nil {
+	if err := b.running().ForEach(add); err != nil {
 		return err
 	}
 	slices.SortFunc(*out, func(a, b sessions.Session) int { return cmp.Compare(a.ID, b.ID) })

@@ -12,7 +12,7 @@ func (b *buckets) putSettings(s sessions.Settings) error {
 	if s.Number == "" {
 		return fmt.Errorf("settings: %w: empty number", ErrInvalidChange)
 	}
-	return put(b.settings, "settings", []byte(s.Number), s)
+	return put(b.settings(), "settings", []byte(s.Number), s)
 }
 
 // Settings returns the settings of the number (E.164). Returns ErrNotFound,
@@ -21,7 +21,7 @@ func (db *DB) Settings(ctx context.Context, number string) (sessions.Settings, e
 	var s sessions.Settings
 	err := db.view(ctx, "settings", func(b *buckets) error {
 		key := []byte(number)
-		raw := b.settings.Get(key)
+		raw := b.settings().Get(key)
 		if raw == nil {
 			return fmt.Errorf("settings of %q: %w", number, ErrNotFound)
 		}

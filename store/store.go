@@ -274,13 +274,7 @@ func (db *DB) view(ctx context.Context, op string, fn func(*buckets) error) erro
 	if err := db.usable(ctx); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		b, err := openBuckets(tx)
-		if err != nil {
-			return err
-		}
-		return fn(b)
-	})
+	err := db.bolt.View(withBuckets(fn))
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, txErr(err))
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
-
 	"smspark/vouchers"
 )
 
@@ -48,31 +46,31 @@ func (db *DB) PutOrder(ctx context.Context, o vouchers.Order, vs []vouchers.Vouc
 	}
 	return db.writeVouchers(ctx, "put order "+o.ID, func(b *buckets) error {
 		for _, v := range vs {
-			if b.vouchers.Get([]byte(v.Code)) != nil {
+			if b.vouchers().Get([]byte(v.Code)) != nil {
 				return fmt.Errorf("voucher %s: %w", v.Code, vouchers.ErrCodeTaken)
 			}
 		}
 		id := []byte(o.ID)
 		newIndex := orderIndexKey(o)
-		if raw := b.orders.Get(id); raw != nil {
+		if raw := b.orders().Get(id); raw != nil {
 			prev, err := decode[vouchers.Order]("order", id, raw)
 			if err != nil {
 				return err
 			}
 			if old := orderIndexKey(prev); !bytes.Equal(old, newIndex) {
-				if err := b.orderIndex.Delete(old); err != nil {
+				if err := b.orderIndex().Delete(old); err != nil {
 					return fmt.Errorf("unindex order %s: %w", o.ID, err)
 				}
 			}
 		}
-		if err := put(b.orders, "order", id, o); err != nil {
+		if err := put(b.orders(), "order", id, o); err != nil {
 			return err
 		}
-		if err := b.orderIndex.Put(newIndex, []byte{}); err != nil {
+		if err := b.orderIndex().Put(newIndex, []byte{}); err != nil {
 			return fmt.Errorf("index order %s: %w", o.ID, err)
 		}
 		for _, v := range vs {
-			if err := put(b.vouchers, "voucher", []byte(v.Code), v); err != nil {
+			if err := put(b.vouchers(), "voucher", []byte(v.Code), v); err != nil {
 				return err
 			}
 		}
@@ -97,10 +95,10 @@ func (db *DB) PutVouchers(ctx context.Context, vs []vouchers.Voucher) error {
 	}
 	return db.writeVouchers(ctx, "put vouchers", func(b *buckets) error {
 		for _, v := range vs {
-			if b.vouchers.Get([]byte(v.Code)) == nil {
+			if b.vouchers().Get([]byte(v.Code)) == nil {
 				return fmt.Errorf("voucher %s: %w", v.Code, vouchers.ErrVoucherNotFound)
 			}
-			if err := put(b.vouchers, "voucher", []byte(v.Code), v); err != nil {
+			if err := put(b.vouchers(), "voucher", []byte(v.Code), v); err != nil {
 				return err
 			}
 		}
@@ -129,7 +127,7 @@ func (db *DB) OrdersOf(ctx context.Context, city, addressKey string, year int) (
 	prefix := indexPrefix(city, addressKey, year)
 	var out []vouchers.Order
 	err := db.view(ctx, "orders of address", func(b *buckets) error {
-		c := b.orderIndex.Cursor()
+		c := b.orderIndex().Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			id := string(k[len(prefix):])
 			o, err := b.order(id)
@@ -181,7 +179,7 @@ func (db *DB) VouchersOf(ctx context.Context, orderID string) ([]vouchers.Vouche
 
 func (b *buckets) order(id string) (vouchers.Order, error) {
 	key := []byte(id)
-	raw := b.orders.Get(key)
+	raw := b.orders().Get(key)
 	if raw == nil {
 		return vouchers.Order{}, fmt.Errorf("order %q: %w: %w", id, vouchers.ErrOrderNotFound, ErrNotFound)
 	}
@@ -190,7 +188,7 @@ func (b *buckets) order(id string) (vouchers.Order, error) {
 
 func (b *buckets) voucher(code string) (vouchers.Voucher, error) {
 	key := []byte(code)
-	raw := b.vouchers.Get(key)
+	raw := b.vouchers().Get(key)
 	if raw == nil {
 		return vouchers.Voucher{}, fmt.Errorf("voucher %q: %w: %w", code, vouchers.ErrVoucherNotFound, ErrNotFound)
 	}
@@ -229,13 +227,7 @@ func (db *DB) writeVouchers(ctx context.Context, op string, fn func(*buckets) er
 	if err := db.usable(ctx); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
-	err := db.bolt.Batch(func(tx *bolt.Tx) error {
-		b, err := openBuckets(tx)
-		if err != nil {
-			return err
-		}
-		return fn(b)
-	})
+	err := db.bolt.Batch(withBuckets(fn))
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", op, txErr(err))
 	}
