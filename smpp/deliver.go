@@ -113,7 +113,7 @@ func (c *Client) decode(p packet) (d delivery, err error) {
 func (cn *conn) handle(d delivery, seq uint32) (*ackEntry, error) {
 	smsc := cn.b.smsc
 	ctx := cn.ctx
-	log := cn.log.With().Str("from", maskNumber(d.from)).Uint32("seq", seq).Logger()
+	log := moLog{log: &cn.log, from: d.from, seq: seq}
 	switch {
 	case d.ignore:
 		return nil, nil
@@ -148,8 +148,29 @@ func (cn *conn) handle(d delivery, seq uint32) (*ackEntry, error) {
 	}
 }
 
+// moLog logs about one delivery with its conn's logger, adding the
+// delivery's fields (the masked sender, the PDU's sequence number) only
+// to the events actually logged: no logger is built per MO.
+type moLog struct {
+	log  *zerolog.Logger
+	from string // in clear: masked when logged
+	seq  uint32
+}
+
+// with adds the delivery's fields to e, nil when its level is off.
+func (l moLog) with(e *zerolog.Event) *zerolog.Event {
+	if e == nil {
+		return nil
+	}
+	return e.Str("from", maskNumber(l.from)).Uint32("seq", l.seq)
+}
+
+func (l moLog) Info() *zerolog.Event  { return l.with(l.log.Info()) }
+func (l moLog) Warn() *zerolog.Event  { return l.with(l.log.Warn()) }
+func (l moLog) Error() *zerolog.Event { return l.with(l.log.Error()) }
+
 // receipt hands a delivery receipt to the Handler.
-func (cn *conn) receipt(d delivery, log zerolog.Logger) error {
+func (cn *conn) receipt(d delivery, log moLog) error {
 	if d.rcptError != nil {
 		// It can never be parsed: asking for it again would loop.
 		log.Warn().Str("error", safeErr(d.rcptError)).Msg("smpp: unreadable receipt acked and dropped")
@@ -167,7 +188,7 @@ func (cn *conn) receipt(d delivery, log zerolog.Logger) error {
 // takeMO takes one MO of a single deliver_sm: the redelivery of an MO
 // whose ack an earlier bind may have lost is acked without effect, any
 // other goes to the Handler. It returns the ledger entry of the MO's ack.
-func (cn *conn) takeMO(ctx context.Context, mo MO, log zerolog.Logger) (*ackEntry, error) {
+func (cn *conn) takeMO(ctx context.Context, mo MO, log moLog) (*ackEntry, error) {
 	smsc := cn.b.smsc
 	if e := cn.c.ledger.claim(cn, mo, smsc.RedeliveryWindow, mo.Received); e != nil {
 		cn.c.m.redelivery(smsc.Name)
