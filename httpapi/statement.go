@@ -1,15 +1,13 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"time"
+	"slices"
 
 	"smspark/billing"
 	"smspark/pdf"
 	"smspark/sessions"
-	"smspark/store"
 	"smspark/tariffs"
 )
 
@@ -34,48 +32,21 @@ func StatementRoutes() func(*Server, *http.ServeMux) {
 	}
 }
 
-// SessionSource lists sessions (the store).
-type SessionSource interface {
-	Sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error)
-}
-
-// BuildStatement builds an account's statement for a month ("2026-11")
-// from the sessions that ended in it; zoneName names a zone code. The API,
-// the admin endpoint and the CLI all build statements with it. Returns
-// billing.ErrBadMonth (wrapped).
-func BuildStatement(ctx context.Context, src SessionSource, a sessions.Account, month string,
-	zoneName func(string) string, loc *time.Location) (billing.Statement, error) {
-	from, to, err := billing.MonthRange(month, loc)
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	list, err := src.Sessions(ctx, store.SessionFilter{Account: a.ID, From: from, To: to})
-	if err != nil {
-		return billing.Statement{}, err
-	}
-	return billing.NewStatement(a, month, list, zoneName, loc)
-}
-
-// ZoneNamer returns a function naming zone codes from a zone lookup ("" for
-// an unknown code or a nil lookup).
-func ZoneNamer(zones func(string) (tariffs.Zone, bool)) func(string) string {
-	return func(code string) string {
-		if zones == nil {
-			return ""
-		}
-		z, _ := zones(code)
-		return z.Name
-	}
-}
-
 func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessions.Account) error {
-	st, err := BuildStatement(r.Context(), s.opts.Store, a, r.PathValue("month"), ZoneNamer(s.opts.Zones), s.opts.Location)
+	st, err := billing.Build(r.Context(), s.opts.Store, a, r.PathValue("month"), tariffs.ZoneNamer(s.opts.Zones), s.opts.Location)
 	if errors.Is(err, billing.ErrBadMonth) {
 		return errBadRequest("month: %v", err)
 	}
 	if err != nil {
 		return err
 	}
+	return writeStatement(w, r, st)
+}
+
+// writeStatement answers a statement in the format asked: ?format=json
+// (default), csv or pdf (&lang=nl|fr|de|en, nl by default). Both servers
+// answer statements with it.
+func writeStatement(w http.ResponseWriter, r *http.Request, st billing.Statement) error {
 	switch format := r.URL.Query().Get("format"); format {
 	case "", "json":
 		w.Header().Set("Content-Type", "application/json")
@@ -88,9 +59,7 @@ func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessio
 		if lang == "" {
 			lang = "nl"
 		}
-		switch lang {
-		case "nl", "fr", "de", "en":
-		default:
+		if !slices.Contains([]string{"nl", "fr", "de", "en"}, lang) {
 			return errBadRequest("lang: nl, fr, de or en")
 		}
 		w.Header().Set("Content-Type", "application/pdf")

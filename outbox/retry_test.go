@@ -226,3 +226,99 @@ func TestMetricsStartAtZero(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporaryErrorsAreRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const failures = 5
+		db, _ := openStore(t)
+		m := queued(t, 1, "+32470000001")
+		commit(t, db, m)
+
+		log := &submits{}
+		var mu sync.Mutex
+		successes := 0
+		sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
+			log.add(mt)
+			if log.count(mt.To) <= failures {
+				return "", nil, errTemporary
+			}
+			mu.Lock()
+			successes++
+			mu.Unlock()
+			return smscA, smscIDs(mt.To), nil
+		}}
+		reg := prometheus.NewRegistry()
+		s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Registerer: reg,
+			RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond})
+		r := start(t, s)
+		eventually(t, "the message to be sent", func() bool {
+			return message(t, db, m.ID).Status == sessions.StatusSent
+		})
+		r.stop(t)
+
+		got := message(t, db, m.ID)
+		if got.Attempts != failures+1 || got.Error != "" || got.SMSC != smscA || got.Sent.IsZero() {
+			t.Errorf("stored %+v, want sent after %d attempts with no error left", got, failures+1)
+		}
+		if n := log.count(m.To); n != failures+1 {
+			t.Errorf("submitted %d times, want %d", n, failures+1)
+		}
+		if successes != 1 {
+			t.Errorf("submitted successfully %d times, want once", successes)
+		}
+		at := log.times()
+		for i := 1; i < len(at); i++ {
+			gap := at[i].Sub(at[i-1])
+			if gap < time.Millisecond || gap > 5*time.Millisecond {
+				t.Errorf("attempt %d came %v after the previous one, want a backoff within [1ms, 5ms]", i+1, gap)
+			}
+			if i > 1 && gap < at[i-1].Sub(at[i-2]) {
+				t.Errorf("attempt %d came %v after the previous one, sooner than the backoff before it", i+1, gap)
+			}
+		}
+		if last := at[len(at)-1].Sub(at[len(at)-2]); last != 5*time.Millisecond {
+			t.Errorf("last backoff %v, want it capped at RetryMax 5ms", last)
+		}
+		expectMetrics(t, reg, "smspark_mt_total", map[string]float64{
+			"result=retry,source=4411": failures,
+			"result=sent,source=4411":  1,
+		})
+	})
+}
+
+func TestPermanentErrorsAreNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		err      error
+		classify outbox.Classify
+	}{
+		{"Classify says permanent", errPermanent, classify},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				db, _ := openStore(t)
+				m := queued(t, 1, "+32470000001")
+				commit(t, db, m)
+				log := &submits{}
+				sub := &fakeSubmitter{submit: func(_ context.Context, mt outbox.MT) (string, []string, error) {
+					log.add(mt)
+					return "", nil, tc.err
+				}}
+				s := newSender(t, outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: tc.classify})
+				r := start(t, s)
+				synctest.Wait()
+				time.Sleep(time.Hour) // fake time: long past any backoff
+				synctest.Wait()
+				r.stop(t)
+
+				got := message(t, db, m.ID)
+				if got.Status != sessions.StatusFailed || got.Error != tc.err.Error() || got.Attempts != 1 {
+					t.Errorf("stored %+v, want failed after 1 attempt with error %q", got, tc.err.Error())
+				}
+				if n := log.count(m.To); n != 1 {
+					t.Errorf("submitted %d times, want once", n)
+				}
+			})
+		})
+	}
+}

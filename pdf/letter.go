@@ -60,11 +60,28 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	subject := fmt.Sprintf(t.subject, l.TypeName)
 	d := newDoc(t, l.PurchasedAt, subject+" – "+l.OrderID,
 		"4411 · smspark · "+t.helpdesk+" · "+l.City+" · "+t.order+" "+l.OrderID)
-	f := d.f
-	f.AddPage()
+	d.f.AddPage()
 	d.brand()
+	letterHead(d, t, l)
+	letterOpening(d, t, l, subject)
+	letterOrder(d, t, l)
+	letterHowTo(d, t, l)
+	letterCodes(d, t, l, subject)
+	return d.output(w, "voucher letter")
+}
 
-	// The city, top right; the address block below it (a window envelope).
+// zoneLabel is the zone's code and name.
+func (l Letter) zoneLabel() string {
+	if l.ZoneName != "" {
+		return l.Zone + " " + l.ZoneName
+	}
+	return l.Zone
+}
+
+// letterHead writes the city, top right, and the address block below it
+// (a window envelope), then the place and date.
+func letterHead(d *doc, t *texts, l Letter) {
+	f := d.f
 	f.SetXY(pageW/2, margin)
 	d.color(blue)
 	d.font("B", 13)
@@ -91,8 +108,11 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	d.font("", 9.5)
 	d.cell(contentW, 5, l.City+", "+t.date(l.PurchasedAt), "R")
 	f.Ln(8)
+}
 
-	// Subject and opening.
+// letterOpening writes the subject and the opening paragraphs.
+func letterOpening(d *doc, t *texts, l Letter, subject string) {
+	f := d.f
 	d.color(blue)
 	d.font("B", 13)
 	d.cell(contentW, 7, subject, "L")
@@ -107,12 +127,10 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	f.Ln(2)
 	d.para(contentW, 5, t.intro(len(l.Codes), t.date(l.PurchasedAt), l.City))
 	f.Ln(4)
+}
 
-	// The order.
-	zone := l.Zone
-	if l.ZoneName != "" {
-		zone += " " + l.ZoneName
-	}
+// letterOrder writes the order's details.
+func letterOrder(d *doc, t *texts, l Letter) {
 	price := t.money(l.PriceCents)
 	if l.PriceCents == 0 {
 		price = t.free
@@ -120,7 +138,7 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	details := [][2]string{
 		{t.order, l.OrderID},
 		{t.kind, l.TypeName},
-		{t.zone, zone},
+		{t.zone, l.zoneLabel()},
 		{t.perVoucher, t.duration(l.Duration)},
 		{t.validUntil, t.date(l.Expires)},
 		{t.price, price},
@@ -130,9 +148,13 @@ func VoucherLetter(w io.Writer, l Letter) error {
 		details = append(details, [2]string{t.structured, l.Communication})
 	}
 	d.details(details, 55, 5.5, 9.5)
-	f.Ln(6)
+	d.f.Ln(6)
+}
 
-	// How to activate, and the signature.
+// letterHowTo writes how to start a session with a voucher (the SMS, with
+// an example made of the first code), and the signature.
+func letterHowTo(d *doc, t *texts, l Letter) {
+	f := d.f
 	if d.spaceLeft() < 85 {
 		f.AddPage()
 	}
@@ -171,18 +193,21 @@ func VoucherLetter(w io.Writer, l Letter) error {
 	f.SetXY(margin, y+25)
 
 	d.font("", 10)
-	d.para(contentW, 5, fmt.Sprintf(t.howRuns, zone, t.duration(l.Duration)))
+	d.para(contentW, 5, fmt.Sprintf(t.howRuns, l.zoneLabel(), t.duration(l.Duration)))
 	f.Ln(1.5)
 	d.para(contentW, 5, fmt.Sprintf(t.howOnce, t.date(l.Expires), t.moneyText(smsPriceCents)))
 	f.Ln(6)
 	d.para(contentW, 5, t.regards)
 	d.font("B", 10)
 	d.para(contentW, 5, fmt.Sprintf(t.signature, l.City))
+}
 
-	// The codes, four to a row, each with a box to tick: the enclosure.
+// letterCodes writes every code, four to a row, each with a box to tick
+// (the enclosure), over as many pages as it takes.
+func letterCodes(d *doc, t *texts, l Letter, subject string) {
+	f := d.f
 	f.Ln(8)
 	if d.spaceLeft() < 8+codeH+1 { // the title and a first row
-
 		f.AddPage()
 	}
 	d.color(blue)
@@ -219,5 +244,4 @@ func VoucherLetter(w io.Writer, l Letter) error {
 		d.mono(11.5)
 		d.cell(cw-14, codeH, code, "L")
 	}
-	return d.output(w, "voucher letter")
 }

@@ -27,11 +27,19 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	title := t.statement + " " + month
 	d := newDoc(t, st.Issued, title+" – "+st.Account,
 		"4411 · smspark · "+t.helpdesk+" · "+t.statement+" "+month+" · "+st.Account)
-	f := d.f
-	f.AddPage()
+	d.f.AddPage()
 	d.brand()
+	top := statementHead(d, t, st, month)
+	bottom := statementPayBox(d, t, st, top)
+	tbl := statementSessions(d, t, st, title, bottom)
+	statementTotals(d, t, st, tbl)
+	return d.output(w, "statement")
+}
 
-	// Title, top right.
+// statementHead writes the title, top right, and the account's details on
+// the left; it returns where the details start.
+func statementHead(d *doc, t *texts, st billing.Statement, month string) (top float64) {
+	f := d.f
 	f.SetXY(pageW/2, margin)
 	d.color(blue)
 	d.font("B", 17)
@@ -44,8 +52,7 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	f.SetLineWidth(0.6)
 	f.Line(margin, margin+17, pageW-margin, margin+17)
 
-	// Account details on the left.
-	top := margin + 24.0
+	top = margin + 24.0
 	f.SetXY(margin, top)
 	pkg := st.Package
 	if r := []rune(pkg); len(r) > 0 {
@@ -67,8 +74,13 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 		d.cell(52, 6, kv[1], "L")
 		f.Ln(6)
 	}
+	return top
+}
 
-	// What to pay and how, in a box on the right.
+// statementPayBox writes what to pay and how, in a box on the right from
+// top; it returns the box's bottom.
+func statementPayBox(d *doc, t *texts, st billing.Statement, top float64) (bottom float64) {
+	f := d.f
 	bx, bw, bh := margin+contentW*0.48, contentW*0.52, 38.0
 	d.fill(box)
 	d.draw(box)
@@ -102,9 +114,14 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	f.SetXY(bx+pad, top+28)
 	d.font("", 9)
 	d.cell(bw-2*pad, 5, fmt.Sprintf(t.toAccount, st.BankAccount), "L")
+	return top + bh
+}
 
-	// The sessions.
-	f.SetXY(margin, top+bh+6)
+// statementSessions writes the table of the sessions from below y,
+// repeating its header on every page, and returns the table.
+func statementSessions(d *doc, t *texts, st billing.Statement, title string, y float64) table {
+	f := d.f
+	f.SetXY(margin, y+6)
 	d.color(blue)
 	d.font("B", 11)
 	d.cell(contentW, 7, fmt.Sprintf("%s (%d)", t.sessions, len(st.Lines)), "L")
@@ -132,8 +149,13 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 	d.draw(rule)
 	f.SetLineWidth(0.2)
 	f.Line(margin, f.GetY(), pageW-margin, f.GetY())
+	return tbl
+}
 
-	// Totals, and how paying costs nothing or €0.25.
+// statementTotals writes the totals under tbl's last two columns, and how
+// paying costs nothing or the online fee.
+func statementTotals(d *doc, t *texts, st billing.Statement, tbl table) {
+	f := d.f
 	if d.spaceLeft() < 45 {
 		f.AddPage()
 	}
@@ -174,7 +196,6 @@ func Statement(w io.Writer, st billing.Statement, lang string) error {
 		d.font("B", 8.5)
 		d.para(contentW, 4.3, fmt.Sprintf(t.onlineFee, t.moneyText(st.OnlineFeeCents), t.moneyText(st.TotalCents+st.OnlineFeeCents)))
 	}
-	return d.output(w, "statement")
 }
 
 // rowH is the height of a table row of one line of text.

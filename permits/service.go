@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"smspark/payments"
 	"strings"
 	"sync"
 	"time"
@@ -45,7 +46,7 @@ type Options struct {
 	// Store keeps permits. Required.
 	Store Store
 	// Payments starts payments of permits that cost something. Required.
-	Payments Payments
+	Payments payments.Starter
 	// Clock tells the time. Required.
 	Clock func() time.Time
 	// Random draws permit IDs; nil means crypto/rand.Reader.
@@ -82,7 +83,7 @@ func (o *Options) validate() error {
 type Service struct {
 	types    []Type
 	store    Store
-	payments Payments
+	payments payments.Starter
 	clock    func() time.Time
 	random   io.Reader
 	loc      *time.Location
@@ -213,7 +214,7 @@ func (s *Service) Buy(ctx context.Context, req BuyRequest) (Permit, error) {
 func (s *Service) place(ctx context.Context, p Permit, now time.Time, others ...Permit) (Permit, error) {
 	if p.PriceCents == 0 {
 		p.Status, p.PaidAt = StatusActive, now
-		p.Payment = Payment{Method: MethodFree, LastResult: ResultFree}
+		p.Payment = payments.Payment{Method: payments.MethodFree, LastResult: payments.ResultFree}
 		if err := s.put(ctx, now, append(others, p)...); err != nil {
 			return Permit{}, fmt.Errorf("permits: place %s: %w", p.ID, err)
 		}
@@ -233,8 +234,8 @@ func (s *Service) startOf(start tariffs.Date, now time.Time) (time.Time, error) 
 	if start == (tariffs.Date{}) {
 		start = today
 	}
-	from := Midnight(start, s.loc)
-	first := Midnight(today, s.loc)
+	from := start.Midnight(s.loc)
+	first := today.Midnight(s.loc)
 	if tariffs.DateOf(from, s.loc) != start {
 		return time.Time{}, fmt.Errorf("%w: %s does not exist", ErrInvalidDate, start)
 	}
@@ -258,15 +259,11 @@ func (s *Service) put(ctx context.Context, now time.Time, ps ...Permit) error {
 // startPayment starts a new payment of p (awaiting payment, stored) and
 // stores it as p's current one.
 func (s *Service) startPayment(ctx context.Context, p Permit, now time.Time) (Permit, error) {
-	pay, err := s.payments.Start(ctx, PaymentRequest{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents,
+	err := p.Payment.Begin(ctx, s.payments, payments.Request{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents,
 		Communication: p.Communication})
-	if err == nil && pay.Reference == "" {
-		err = errors.New("no payment reference")
-	}
 	if err != nil {
-		return p, fmt.Errorf("permits: permit %s: %w: %w", p.ID, ErrPaymentUnavailable, err)
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	p.Payment.Reference, p.Payment.RedirectURL, p.Payment.LastResult = pay.Reference, pay.RedirectURL, ResultPending
 	if err := s.put(ctx, now, p); err != nil {
 		return p, fmt.Errorf("permits: permit %s: record payment: %w", p.ID, err)
 	}
@@ -290,32 +287,32 @@ func (s *Service) PaymentResult(ctx context.Context, id, reference string, paid 
 	if err != nil {
 		return Permit{}, fmt.Errorf("permits: payment result: %w", err)
 	}
-	if reference == "" || reference != p.Payment.Reference {
-		return p, fmt.Errorf("permits: permit %s: %w: %q", p.ID, ErrWrongReference, reference)
+	out, err := p.Payment.Settle(p.paymentState(), reference, paid, method)
+	if err != nil {
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	switch p.Status {
-	case StatusActive:
-		return p, nil
-	case StatusCancelled:
-		return p, fmt.Errorf("permits: permit %s: %w: cancelled", p.ID, ErrNotPayable)
-	}
-	if !paid && p.Payment.LastResult == ResultFailed {
+	if out == payments.Unchanged {
 		return p, nil
 	}
 	now := s.clock()
-	p.Payment.Attempts++
-	if method != "" {
-		p.Payment.Method = method
-	}
-	if paid {
-		p.Payment.LastResult, p.Status, p.PaidAt = ResultPaid, StatusActive, now
-	} else {
-		p.Payment.LastResult = ResultFailed
+	if out == payments.Paid {
+		p.Status, p.PaidAt = StatusActive, now
 	}
 	if err := s.put(ctx, now, p); err != nil {
 		return Permit{}, fmt.Errorf("permits: permit %s: payment result: %w", p.ID, err)
 	}
 	return p, nil
+}
+
+// paymentState is where the permit stands for its payment.
+func (p Permit) paymentState() payments.State {
+	switch p.Status {
+	case StatusActive:
+		return payments.Settled
+	case StatusCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
 }
 
 // RetryPayment starts a new payment attempt of a permit awaiting payment
@@ -410,7 +407,7 @@ func (s *Service) Renew(ctx context.Context, id string, length Length) (Permit, 
 	}
 	now := s.clock()
 	from := old.Until
-	if today := Midnight(tariffs.DateOf(now, s.loc), s.loc); from.Before(today) {
+	if today := tariffs.DateOf(now, s.loc).Midnight(s.loc); from.Before(today) {
 		from = today
 	}
 	if _, err := s.startOf(tariffs.DateOf(from, s.loc), now); err != nil {
@@ -519,7 +516,7 @@ func (s *Service) TemporaryPlate(ctx context.Context, id, plate, temp string, st
 		return p, fmt.Errorf("permits: permit %s: %w: it ends %s", p.ID, ErrInvalidDate, p.Until.In(s.loc).Format(time.DateOnly))
 	}
 	d := tariffs.DateOf(midnight, s.loc)
-	until := Midnight(tariffs.Date{Year: d.Year, Month: d.Month, Day: d.Day + days}, s.loc)
+	until := tariffs.Date{Year: d.Year, Month: d.Month, Day: d.Day + days}.Midnight(s.loc)
 	if !from.Before(until) {
 		return p, fmt.Errorf("permits: permit %s: %w: those days end before it starts", p.ID, ErrInvalidDate)
 	}
@@ -583,7 +580,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 // newID draws a permit ID no stored permit has.
 func (s *Service) newID(ctx context.Context) (string, error) {
 	for range maxTries {
-		id, err := NewID(s.random, "P")
+		id, err := payments.NewID(s.random, "P")
 		if err != nil {
 			return "", err
 		}

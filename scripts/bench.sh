@@ -96,9 +96,10 @@ ROWS=()
 run() {
 	local name=$1 rate=$2 dir="$WORK/$1"
 	mkdir -p "$dir"
-	local smpp_port http_port
+	local smpp_port http_port admin_port
 	smpp_port=$(free_port)
 	http_port=$(free_port)
+	admin_port=$(free_port)
 	# The reference data with one transceiver bind to the simulator.
 	sed "s|^smscs: \[\]|smscs:\n  - name: bench-1\n    operator: proximus\n    address: 127.0.0.1:$smpp_port\n    system_id: smspark\n    password: bench\n    window: 100\n    max_submits_per_second: 100000|" \
 		config/reference.yml >"$dir/bench.yml"
@@ -111,7 +112,7 @@ run() {
 	local sim=$!
 	PIDS+=("$sim")
 	bin/smspark serve --config "$dir/bench.yml" --data "$dir/data" --http "127.0.0.1:$http_port" \
-		--admin "" 2>"$dir/engine.log" &
+		--admin "127.0.0.1:$admin_port" 2>"$dir/engine.log" &
 	local engine=$!
 	PIDS+=("$engine")
 
@@ -123,7 +124,8 @@ run() {
 		kill -0 "$sim" 2>/dev/null || { cat "$dir/sim.log" >&2; die "$name: the simulator exited before the engine bound"; }
 		sleep 0.1
 	done
-	local url="http://127.0.0.1:$http_port/metrics"
+	# /metrics is served on the admin listener.
+	local url="http://127.0.0.1:$admin_port/metrics"
 	local t0 c0 s0
 	t0=$(cpu_ticks "$engine")
 	c0=$(metric "$url" smspark_store_commit_seconds_count)

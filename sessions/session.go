@@ -194,6 +194,10 @@ type Change struct {
 	Messages        []Message // appended to the outbox
 	// Journal records MOs (by received time and key).
 	Journal []JournalEntry
+	// Acked clears AckPending on journal entries (by received time and
+	// key): the SMSC read their MOs' acks. An entry no longer there is
+	// skipped.
+	Acked []JournalEntry
 	// VoucherUses mark vouchers used by the sessions they started.
 	VoucherUses []VoucherUse
 	// Grants are put by ID.

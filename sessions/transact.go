@@ -26,7 +26,7 @@ func newTxn(now time.Time) *txn { return &txn{now: now} }
 // empty reports whether the change writes nothing.
 func (c *Change) empty() bool {
 	return len(c.Sessions) == 0 && len(c.Settings) == 0 && len(c.Accounts) == 0 &&
-		len(c.DeletedAccounts) == 0 && len(c.Messages) == 0 && len(c.Journal) == 0 &&
+		len(c.DeletedAccounts) == 0 && len(c.Messages) == 0 && len(c.Journal) == 0 && len(c.Acked) == 0 &&
 		len(c.VoucherUses) == 0 && len(c.Grants) == 0
 }
 

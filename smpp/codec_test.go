@@ -9,6 +9,7 @@ import (
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 	"pgregory.net/rapid"
+
 	"smspark/smpp"
 )
 

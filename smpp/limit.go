@@ -2,9 +2,10 @@ package smpp
 
 import (
 	"context"
-	"math/rand/v2"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Throttling reaction: after ESME_RTHROTTLED or ESME_RMSGQFUL the SMSC's
@@ -16,22 +17,28 @@ const (
 	minRate              = 1.0 // submits per second a throttled rate does not go below
 )
 
-// limiter paces the submits of one SMSC: at most rate per second, evenly
-// spaced (a token bucket of depth one), on the injected clock. A rate of 0
-// is no limit. A submit takes its slot only when the slot is due: one
-// that gives up waiting (its context ended) books nothing, so waiting
-// submits never push the next slot away, and submits waiting at once go
-// one slot each, never in a burst. It is safe for concurrent use.
+// limiter paces the submits of one SMSC on real time: at most rate per
+// second, evenly spaced (a golang.org/x/time/rate token bucket of depth
+// one). A rate of 0 is no limit. A submit takes its slot only when the
+// slot is due: one that gives up waiting (its context ended) books
+// nothing, so waiting submits never push the next slot away, and submits
+// waiting at once go one slot each, never in a burst. A throttle halves
+// the rate for a while and pauses the next submit, which the token bucket
+// alone does not express. It is safe for concurrent use.
 type limiter struct {
-	mu        sync.Mutex
-	rate      float64   // configured, per second; 0: none
-	cur       float64   // in force: rate, or less while slowed down
-	slowUntil time.Time // cur returns to rate after this
-	next      time.Time // the earliest the next submit may go
+	mu         sync.Mutex
+	rate       rate.Limit // configured; rate.Inf: none
+	bucket     *rate.Limiter
+	slowUntil  time.Time // the bucket returns to rate after this
+	pauseUntil time.Time // no submit before this (a throttle's pause)
 }
 
 func newLimiter(perSecond int) *limiter {
-	return &limiter{rate: float64(perSecond), cur: float64(perSecond)}
+	r := rate.Limit(perSecond)
+	if perSecond <= 0 {
+		r = rate.Inf
+	}
+	return &limiter{rate: r, bucket: rate.NewLimiter(r, 1)}
 }
 
 // take takes the submit slot at now when it is due (0, true); otherwise
@@ -39,24 +46,30 @@ func newLimiter(perSecond int) *limiter {
 func (l *limiter) take(now time.Time) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.slowUntil.IsZero() && !now.Before(l.slowUntil) {
-		l.cur, l.slowUntil = l.rate, time.Time{}
-	}
-	var interval time.Duration
-	if l.cur > 0 {
-		interval = time.Duration(float64(time.Second) / l.cur)
-	}
-	if l.next.After(now) {
-		// A clock that stepped back (NTP, a test) must not stall
-		// submits: no slot is further away than one interval plus a
-		// throttle pause.
-		if limit := now.Add(interval + defaultThrottlePause); l.next.After(limit) {
-			l.next = limit
+	l.recover(now)
+	if l.pauseUntil.After(now) {
+		// A clock that stepped back (a test) must not stall submits: no
+		// pause is longer than the longest throttle pause.
+		if limit := now.Add(defaultThrottlePause); l.pauseUntil.After(limit) {
+			l.pauseUntil = limit
 		}
-		return l.next.Sub(now), false
+		return l.pauseUntil.Sub(now), false
 	}
-	l.next = now.Add(interval)
+	r := l.bucket.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
 	return 0, true
+}
+
+// recover restores the configured rate once the slow-down is over.
+// Callers hold mu.
+func (l *limiter) recover(now time.Time) {
+	if !l.slowUntil.IsZero() && !now.Before(l.slowUntil) {
+		l.bucket.SetLimitAt(now, l.rate)
+		l.slowUntil = time.Time{}
+	}
 }
 
 // throttled slows the limiter down at now: the rate is halved (not below
@@ -65,12 +78,12 @@ func (l *limiter) take(now time.Time) (time.Duration, bool) {
 func (l *limiter) throttled(now time.Time, pause time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cur > 0 {
-		l.cur = max(l.cur/2, min(minRate, l.rate))
+	if cur := l.bucket.Limit(); cur != rate.Inf {
+		l.bucket.SetLimitAt(now, max(cur/2, min(minRate, l.rate)))
 	}
 	l.slowUntil = now.Add(throttleSlowFor)
-	if p := now.Add(pause); p.After(l.next) {
-		l.next = p
+	if p := now.Add(pause); p.After(l.pauseUntil) {
+		l.pauseUntil = p
 	}
 }
 
@@ -78,19 +91,20 @@ func (l *limiter) throttled(now time.Time, pause time.Duration) {
 func (l *limiter) perSecond(now time.Time) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.slowUntil.IsZero() && !now.Before(l.slowUntil) {
-		return l.rate
+	l.recover(now)
+	if cur := l.bucket.Limit(); cur != rate.Inf {
+		return float64(cur)
 	}
-	return l.cur
+	return 0
 }
 
 // wait waits for a submit slot and takes it, or returns ctx's error.
-func (l *limiter) wait(ctx context.Context, clock func() time.Time) error {
+func (l *limiter) wait(ctx context.Context) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		d, ok := l.take(clock())
+		d, ok := l.take(time.Now())
 		if ok {
 			return nil
 		}
@@ -103,37 +117,3 @@ func (l *limiter) wait(ctx context.Context, clock func() time.Time) error {
 		}
 	}
 }
-
-// backoff is exponential backoff with equal jitter: the n-th wait is
-// drawn from [d/2, d] with d = min·2ⁿ capped at max, and never less than
-// min. reset starts again from min.
-type backoff struct {
-	min, max time.Duration
-	n        int
-	rand     func(n int64) int64 // [0, n)
-}
-
-func newBackoff(lo, hi time.Duration) *backoff {
-	return &backoff{min: lo, max: hi, rand: rand.Int64N}
-}
-
-// next returns the next wait.
-func (b *backoff) next() time.Duration {
-	d := b.min
-	for i := 0; i < b.n && d < b.max; i++ {
-		d *= 2
-	}
-	d = min(d, b.max)
-	if b.n < 62 {
-		b.n++
-	}
-	half := d / 2
-	w := half
-	if half > 0 {
-		w += time.Duration(b.rand(int64(half) + 1))
-	}
-	return min(max(w, b.min), b.max)
-}
-
-// reset starts again from min.
-func (b *backoff) reset() { b.n = 0 }

@@ -1,6 +1,8 @@
 package smpp
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -168,5 +170,25 @@ func TestLimiterPacesConcurrentSubmitsAfterThrottling(t *testing.T) {
 	}
 	if len(went) < waiting {
 		t.Fatalf("%d of %d submits went within 5 s, want every one (5/s after 1 s)", len(went), waiting)
+	}
+}
+
+// TestLimiterWaitOnRealTime: wait takes a due slot at once on the real
+// clock, and a submit that gives up waiting books no slot: the next one is
+// no further away than one interval.
+func TestLimiterWaitOnRealTime(t *testing.T) {
+	l := newLimiter(1)
+	if err := l.wait(t.Context()); err != nil {
+		t.Fatalf("first submit: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for range 3 {
+		if err := l.wait(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("a submit whose context ended: %v", err)
+		}
+	}
+	if d, ok := l.take(time.Now()); ok || d > time.Second {
+		t.Fatalf("after submits that gave up, the next waits %v (taken %v), want at most one interval", d, ok)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
 	"smspark/gsm"
 )
 

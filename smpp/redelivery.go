@@ -40,12 +40,12 @@ type AckLedger interface {
 	Confirm(ctx context.Context, mos []UnackedMO) error
 }
 
-// ackEntry is one unacked MO in memory. Its owner is the session whose
+// ackEntry is one unacked MO in memory. Its owner is the conn whose
 // resp is (or was) the MO's ack, nil for one loaded at start; pos is where
-// that resp went in the session's output (0: not written).
+// that resp went in the conn's output (0: not written).
 type ackEntry struct {
 	mo    UnackedMO
-	owner *session
+	owner *conn
 	pos   atomic.Uint64
 	// orphaned is when the entry became claimable (its owner's end, or
 	// its receipt for one loaded at start).
@@ -55,7 +55,7 @@ type ackEntry struct {
 // ledger holds the unacked MOs of every SMSC in memory, in the order they
 // were received. A redelivery is claimed from it: the first entry of the
 // same SMSC, sender and text (and SMSC time, when both have one) whose
-// session ended less than the SMSC's RedeliveryWindow ago.
+// conn ended less than the SMSC's RedeliveryWindow ago.
 type ledger struct {
 	mu      sync.Mutex
 	entries []*ackEntry
@@ -71,7 +71,7 @@ func (l *ledger) load(mos []UnackedMO) {
 }
 
 // add records mo as acked on s, its resp not yet written.
-func (l *ledger) add(s *session, mo UnackedMO) *ackEntry {
+func (l *ledger) add(s *conn, mo UnackedMO) *ackEntry {
 	e := &ackEntry{mo: mo, owner: s}
 	l.mu.Lock()
 	l.entries = append(l.entries, e)
@@ -82,7 +82,7 @@ func (l *ledger) add(s *session, mo UnackedMO) *ackEntry {
 // claim takes the first entry that mo, arriving on s at now, redelivers,
 // and makes s its owner; nil if none. Entries whose window passed are
 // dropped on the way.
-func (l *ledger) claim(s *session, mo MO, window time.Duration, now time.Time) *ackEntry {
+func (l *ledger) claim(s *conn, mo MO, window time.Duration, now time.Time) *ackEntry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	kept := l.entries[:0]
@@ -107,7 +107,7 @@ func (l *ledger) claim(s *session, mo MO, window time.Duration, now time.Time) *
 }
 
 // claimable returns since when e may be claimed, and whether it may: its
-// session ended (or it has none).
+// conn ended (or it has none).
 func (e *ackEntry) claimable() (time.Time, bool) {
 	if e.owner == nil {
 		return e.orphaned, true
@@ -129,7 +129,7 @@ func (e *ackEntry) matches(mo MO) bool {
 // confirm removes the entries of s whose resp was written before output
 // position pos (the SMSC answered something written later) and returns
 // their MOs, and whether entries of s remain to confirm.
-func (l *ledger) confirm(s *session, pos uint64) (done []UnackedMO, more bool) {
+func (l *ledger) confirm(s *conn, pos uint64) (done []UnackedMO, more bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	kept := l.entries[:0]

@@ -15,8 +15,8 @@ import (
 func TestLedgerClaims(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	c := &Client{clock: func() time.Time { return t0 }}
-	live := &session{c: c, done: make(chan struct{})}
-	dead := &session{c: c, done: make(chan struct{})}
+	live := &conn{c: c, done: make(chan struct{})}
+	dead := &conn{c: c, done: make(chan struct{})}
 	dead.ended = t0
 	close(dead.done)
 	mo := MO{SMSC: "proximus", From: "32470555001", Text: "C1"}
@@ -93,10 +93,10 @@ func TestMOInFlightWhenLinkDiesIsRedeliveredOnce(t *testing.T) {
 	p.deliver(t, 5, dsm{from: motorist, to: "4411", sm: gsmText(t, "C1")})
 	<-entered
 	// The fake may deliver before the client has recorded its bind as up.
-	var sess *session
-	waitFor(t, "the bind up", func() bool { sess = c.links.binds()[0].current(); return sess != nil })
+	var cn *conn
+	waitFor(t, "the bind up", func() bool { cn = c.links.binds()[0].current(); return cn != nil })
 	_ = p.conn.Close()
-	waitFor(t, "the session to end", func() bool { _, ended := sess.endedAt(); return ended })
+	waitFor(t, "the conn to end", func() bool { _, ended := cn.endedAt(); return ended })
 	close(release)
 	if mo := h.nextMO(t); mo.Text != "C1" {
 		t.Fatalf("MO %q", mo.Text)

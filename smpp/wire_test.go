@@ -12,6 +12,7 @@ import (
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 	"github.com/fiorix/go-smpp/smpp/pdu/pdufield"
+
 	"smspark/gsm"
 )
 

@@ -56,29 +56,40 @@ func (db *DB) UnackedMOs(ctx context.Context, since time.Time) ([]sessions.Journ
 }
 
 // ConfirmAcks clears AckPending on the journal entries of the MOs given by
-// their received time and key, in one transaction; an entry no longer in
-// the journal is skipped. Returns ErrCorrupt, ErrClosed or the context's
-// error, wrapped.
+// their received time and key, with the next Commit or after at most
+// AckDelay (CommitWithin); an entry no longer in the journal is skipped.
+// Returns Commit's errors.
 func (db *DB) ConfirmAcks(ctx context.Context, mos []sessions.JournalEntry) error {
-	return db.update(ctx, "confirm acks", func(b *buckets) error {
-		for _, m := range mos {
-			k := journalKey(m)
-			v := b.journal.Get(k)
-			if v == nil {
-				continue
-			}
-			j, err := decode[sessions.JournalEntry]("journal entry", k, v)
-			if err != nil {
-				return err
-			}
-			if !j.AckPending {
-				continue
-			}
-			j.AckPending = false
-			if err := put(b.journal, "journal entry", k, j); err != nil {
-				return err
-			}
-		}
+	if len(mos) == 0 {
 		return nil
-	})
+	}
+	return db.CommitWithin(ctx, []sessions.Change{{Acked: mos}}, AckDelay)
+}
+
+// AckDelay bounds how long ConfirmAcks waits to share a transaction: until
+// it is written an MO whose ack the SMSC read is still remembered as one
+// it may deliver again, which costs nothing but memory.
+const AckDelay = 10 * time.Millisecond
+
+// confirmAcks clears AckPending on the journal entries of mos still there.
+func (b *buckets) confirmAcks(mos []sessions.JournalEntry) error {
+	for _, m := range mos {
+		k := journalKey(m)
+		v := b.journal.Get(k)
+		if v == nil {
+			continue
+		}
+		j, err := decode[sessions.JournalEntry]("journal entry", k, v)
+		if err != nil {
+			return err
+		}
+		if !j.AckPending {
+			continue
+		}
+		j.AckPending = false
+		if err := put(b.journal, "journal entry", k, j); err != nil {
+			return err
+		}
+	}
+	return nil
 }

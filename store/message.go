@@ -44,14 +44,8 @@ func (db *DB) MessageBySMSCID(ctx context.Context, smsc, id string) (sessions.Me
 	return m, err
 }
 
-// MessageFilter selects outbox messages; zero fields select everything.
-type MessageFilter struct {
-	To     string // E.164
-	Status string // queued, sent, delivered, failed, dry_run
-	// Limit caps how many messages are returned (the lowest IDs); 0 means
-	// no cap.
-	Limit int
-}
+// MessageFilter is the domain's message filter (declared in sessions).
+type MessageFilter = sessions.MessageFilter
 
 // Messages returns the outbox messages the filter selects, ordered by ID.
 // Returns ErrCorrupt, ErrClosed or the context's error, wrapped.
@@ -63,7 +57,7 @@ func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]sessions.Message
 			if err != nil {
 				return err
 			}
-			if (f.To == "" || m.To == f.To) && (f.Status == "" || m.Status == f.Status) {
+			if f.Match(m) {
 				out = append(out, m)
 				if f.Limit > 0 && len(out) >= f.Limit {
 					return errLimit

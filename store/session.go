@@ -118,41 +118,9 @@ func (db *DB) Session(ctx context.Context, id uint64) (sessions.Session, error) 
 	return s, err
 }
 
-// SessionFilter selects sessions; zero fields select everything.
-type SessionFilter struct {
-	Number  string // E.164
-	Plate   string
-	Zone    string
-	Account string
-	// Running selects only running sessions (read through the running
-	// index).
-	Running bool
-	// From and To select sessions that ended in [From, To); a zero bound is
-	// open. Setting either excludes running sessions.
-	From, To time.Time
-	// Limit caps how many sessions are returned (the lowest IDs); 0 means
-	// no cap.
-	Limit int
-}
-
-func (f SessionFilter) match(s sessions.Session) bool {
-	switch {
-	case f.Number != "" && s.Number != f.Number,
-		f.Plate != "" && s.Plate != f.Plate,
-		f.Zone != "" && s.Zone != f.Zone,
-		f.Account != "" && s.Account != f.Account,
-		f.Running && !s.Running():
-		return false
-	}
-	if !f.From.IsZero() || !f.To.IsZero() {
-		if s.Running() ||
-			(!f.From.IsZero() && s.End.Before(f.From)) ||
-			(!f.To.IsZero() && !s.End.Before(f.To)) {
-			return false
-		}
-	}
-	return true
-}
+// SessionFilter is the domain's session filter (declared in sessions,
+// beside the types it selects).
+type SessionFilter = sessions.SessionFilter
 
 // errLimit stops a scan once the filter's limit is reached.
 var errLimit = errors.New("limit reached")
@@ -170,7 +138,7 @@ func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]sessions.Session
 			if err != nil {
 				return err
 			}
-			if f.match(s) {
+			if f.Match(s) {
 				out = append(out, s)
 				if f.Limit > 0 && len(out) >= f.Limit {
 					return errLimit
@@ -197,7 +165,7 @@ func (b *buckets) runningMatching(f SessionFilter, out *[]sessions.Session) erro
 		if err != nil {
 			return err
 		}
-		if f.match(s) {
+		if f.Match(s) {
 			*out = append(*out, s)
 		}
 		return nil

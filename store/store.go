@@ -48,8 +48,9 @@ var (
 	ErrCorrupt = errors.New("store file is corrupt")
 	// ErrNewerSchema means the file was written by a newer smspark.
 	ErrNewerSchema = errors.New("store written by a newer smspark")
-	// ErrNotFound means the record asked for does not exist.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound means the record asked for does not exist (the domain's
+	// sessions.ErrNotFound).
+	ErrNotFound = sessions.ErrNotFound
 	// ErrClosed means the DB was used after Close.
 	ErrClosed = errors.New("store closed")
 	// ErrInvalidChange means a change holds a record the store cannot key
@@ -64,6 +65,8 @@ type DB struct {
 	path    string
 	version int
 	created bool
+
+	group *groupCommit
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -87,6 +90,9 @@ type Options struct {
 	// (creating the directory). Only the engine (serve, demo) sets it: a
 	// command run on a mistyped directory must not make an empty store.
 	Create bool
+	// OnCommit, if set, is told of every transaction Commit writes (from
+	// the writing goroutine; it must not block).
+	OnCommit func(CommitStats)
 }
 
 // Open opens DIR/smspark.db and migrates a file of an older schema in one
@@ -144,6 +150,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, openErr(err))
 	}
 	db := &DB{bolt: bdb, path: path, created: created}
+	db.group = newGroupCommit(db.write, opts.OnCommit)
 	if db.version, err = prepare(bdb); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

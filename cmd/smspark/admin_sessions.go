@@ -93,7 +93,7 @@ func localStop(ctx context.Context, cfg *config.Config, dataDir string, id uint6
 
 // localSession reads one session from the store in dataDir.
 func localSession(ctx context.Context, dataDir string, id uint64) (sessions.Session, error) {
-	db, err := store.Open(dataDir, store.Options{})
+	db, err := openStore(ctx, dataDir, storeOptions{})
 	if err != nil {
 		return sessions.Session{}, err
 	}

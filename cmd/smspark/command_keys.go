@@ -11,13 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"smspark/apikeys"
 	"smspark/audit"
-	"smspark/httpapi"
 	"smspark/store"
 )
-
-// keyRoles are the roles an API key may have.
-var keyRoles = []string{"admin", "portal", "warden", "counter"}
 
 func newKeysCommand() *cobra.Command {
 	var dataDir, configPath string
@@ -47,8 +44,8 @@ func newKeysCommand() *cobra.Command {
 				}
 				return outputNewKey(cmd, k, asJSON)
 			}
-			if !slices.Contains(keyRoles, role) {
-				return fmt.Errorf("--role must be one of %s", strings.Join(keyRoles, ", "))
+			if !slices.Contains(apikeys.Roles(), role) {
+				return fmt.Errorf("--role must be one of %s", strings.Join(apikeys.Roles(), ", "))
 			}
 			if role != "admin" {
 				c, ok := cfg.City(city)
@@ -74,7 +71,7 @@ func newKeysCommand() *cobra.Command {
 			if err := recordLocal(cmd.Context(), db, audit.KeyCreate, rec.ID, strings.TrimSpace("role "+rec.Role+" "+rec.City)); err != nil {
 				return err
 			}
-			k := httpapi.NewAdminKey(rec, cfg.Location)
+			k := rec.Listed(cfg.Location)
 			k.Key = key
 			return outputNewKey(cmd, k, asJSON)
 		},
@@ -109,9 +106,9 @@ func newKeysCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys := make([]httpapi.AdminKey, 0, len(recs))
+			keys := make([]apikeys.Listed, 0, len(recs))
 			for _, k := range recs {
-				keys = append(keys, httpapi.NewAdminKey(k, cfg.Location))
+				keys = append(keys, k.Listed(cfg.Location))
 			}
 			return outputKeys(cmd, keys, asJSON)
 		},
@@ -126,7 +123,7 @@ func newKeysCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var k httpapi.AdminKey
+			var k apikeys.Listed
 			if t.remote() {
 				if err := t.client().do(cmd.Context(), http.MethodPost, "/admin/keys/"+url.PathEscape(id)+"/revoke", nil, &k); err != nil {
 					return err
@@ -144,9 +141,9 @@ func newKeysCommand() *cobra.Command {
 				if err := recordLocal(cmd.Context(), db, audit.KeyRevoke, rec.ID, "role "+rec.Role); err != nil {
 					return err
 				}
-				k = httpapi.NewAdminKey(rec, cfg.Location)
+				k = rec.Listed(cfg.Location)
 			}
-			return outputKeys(cmd, []httpapi.AdminKey{k}, asJSON)
+			return outputKeys(cmd, []apikeys.Listed{k}, asJSON)
 		},
 	}
 	revoke.Flags().StringVar(&id, "id", "", "the key's id (keys list shows it)")
@@ -157,5 +154,5 @@ func newKeysCommand() *cobra.Command {
 
 // newAPIKey draws a key (160 random bits) and its stored record.
 func newAPIKey(role, city, label string) (string, store.APIKey, error) {
-	return httpapi.NewAPIKey(rand.Reader, role, city, label, time.Now())
+	return apikeys.New(rand.Reader, role, city, label, time.Now())
 }

@@ -172,7 +172,7 @@ func newReducedCommand() *cobra.Command {
 // changes are recorded in the audit trail as local.
 type localGrants struct {
 	e  *sessions.Engine
-	db *store.DB
+	db appStore
 }
 
 func (l localGrants) GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error) {

@@ -51,7 +51,7 @@ func newSessionsCommand() *cobra.Command {
 				}
 				return outputSessions(cmd, list, asJSON, cfg.Location)
 			}
-			db, err := store.Open(dataDir, store.Options{})
+			db, err := openStore(cmd.Context(), dataDir, storeOptions{})
 			if err != nil {
 				return err
 			}

@@ -9,10 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"smspark/billing"
-	"smspark/httpapi"
 	"smspark/pdf"
 	"smspark/sessions"
 	"smspark/store"
+	"smspark/tariffs"
 )
 
 func newStatementsCommand() *cobra.Command {
@@ -61,20 +61,20 @@ With --server the running engine makes them (the same bytes).`,
 			if err != nil {
 				return err
 			}
-			zoneName := httpapi.ZoneNamer(cfg.Zone)
-			totals := []httpapi.AdminStatementTotal{}
+			zoneName := tariffs.ZoneNamer(cfg.Zone)
+			totals := []billing.Summary{}
 			for _, a := range st.Accounts {
 				if account != "" && a.ID != account {
 					continue
 				}
-				s, err := httpapi.BuildStatement(cmd.Context(), db, a, month, zoneName, cfg.Location)
+				s, err := billing.Build(cmd.Context(), db, a, month, zoneName, cfg.Location)
 				if err != nil {
 					return err
 				}
 				if err := writeStatementFiles(out, s, lang); err != nil {
 					return err
 				}
-				totals = append(totals, httpapi.StatementTotal(s))
+				totals = append(totals, s.Summary())
 			}
 			if account != "" && len(totals) == 0 {
 				return fmt.Errorf("%w: %s", sessions.ErrAccountNotFound, account)

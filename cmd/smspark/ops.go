@@ -14,27 +14,34 @@ import (
 	"smspark/tariffs"
 )
 
-// timedStore measures the engine's commits: one per group of commands.
-type timedStore struct {
-	*store.DB
+// commitMetrics measures the store's group commits: each transaction
+// writes the engine's commands, the outbox's status changes and the SMPP
+// ack confirmations that arrived while the one before it was written.
+type commitMetrics struct {
 	latency prometheus.Histogram
+	calls   prometheus.Counter
 }
 
-func (t timedStore) Commit(ctx context.Context, c []sessions.Change) error {
-	start := time.Now()
-	err := t.DB.Commit(ctx, c)
-	t.latency.Observe(time.Since(start).Seconds())
-	return err
+func newCommitMetrics(reg prometheus.Registerer) commitMetrics {
+	m := commitMetrics{
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "smspark_store_commit_seconds",
+			Help: "Duration of the store's commits: one transaction and fsync for a group of engine commands, " +
+				"reply status changes and ack confirmations.",
+			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
+		}),
+		calls: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "smspark_store_commit_calls_total",
+			Help: "Writes (engine command groups, reply status batches, ack confirmations) the store's commits grouped.",
+		}),
+	}
+	reg.MustRegister(m.latency, m.calls)
+	return m
 }
 
-func newCommitHistogram(reg prometheus.Registerer) prometheus.Histogram {
-	h := prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name:    "smspark_store_commit_seconds",
-		Help:    "Duration of the engine's store commits (one transaction and fsync for a group of commands).",
-		Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
-	})
-	reg.MustRegister(h)
-	return h
+func (m commitMetrics) observe(s store.CommitStats) {
+	m.latency.Observe(s.Duration.Seconds())
+	m.calls.Add(float64(s.Calls))
 }
 
 // runningCollector exports the running sessions per city at each scrape,
@@ -72,7 +79,8 @@ func (m *Main) zone(code string) (tariffs.Zone, bool) { return m.config().Zone(c
 
 // retain removes, once a day, ended sessions, MO journal entries and sent
 // messages older than RetentionMonths (their statements long closed), and
-// idempotency records and payment nonces older than a day.
+// idempotency records, payment nonces and the index of sessions ended
+// over a day ago.
 func (m *Main) retain(ctx context.Context) error {
 	for {
 		// Idempotent responses and payment nonces are kept a day.
@@ -80,6 +88,11 @@ func (m *Main) retain(ctx context.Context) error {
 			m.Logger.Error().Err(err).Msg("pruning idempotency records failed; trying again tomorrow")
 		} else if n > 0 {
 			m.Logger.Info().Int("records", n).Msg("retention: idempotency records and payment nonces older than a day removed")
+		}
+		if n, err := m.DB.PruneEndedIndex(ctx, m.Clock.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			m.Logger.Error().Err(err).Msg("pruning the index of ended sessions failed; trying again tomorrow")
+		} else if n > 0 {
+			m.Logger.Info().Int("entries", n).Msg("retention: index entries of sessions ended over a day ago removed")
 		}
 		if m.RetentionMonths > 0 {
 			cutoff := m.Clock.Now().AddDate(0, -m.RetentionMonths, 0)

@@ -24,6 +24,7 @@ func NewRootCommand() *cobra.Command {
 		newStatementsCommand(),
 		newPaymentsCommand(),
 		newCompactCommand(),
+		newMigrateCommand(),
 		newCheckCommand(),
 		newScaleCommand(),
 		newReducedCommand(),

@@ -163,3 +163,92 @@ func ParseFault(s string) (Fault, error) {
 	}
 	return f, nil
 }
+
+// SetFault sets the misbehaviour in force for PDUs from now on; safe
+// concurrently. A one-shot fault that sends a PDU (bad-command-length,
+// unknown-pdu) acts at once on a bound connection, or on the next bind.
+// Returns ErrUnknownFault or ErrBadFault (wrapped) and leaves the fault
+// unchanged then.
+func (s *Server) SetFault(f Fault) error {
+	f, err := f.validate()
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.fault = f
+	s.throttleStart, s.throttleCount = time.Time{}, 0
+	s.mu.Unlock()
+	s.log.Info().Str("fault", f.String()).Msg("fault set")
+	s.fireServerFault(nil)
+	return nil
+}
+
+// Fault returns the misbehaviour in force (FaultNone once a one-shot fault
+// has acted).
+func (s *Server) Fault() Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fault
+}
+
+// currentFault returns the fault in force; a one-shot fault of kind take
+// is consumed (the fault returns to none) and returned, other one-shot
+// faults are returned as FaultNone.
+func (s *Server) currentFault(take FaultKind) Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.fault
+	if !f.OneShot() {
+		return f
+	}
+	if f.Kind == take {
+		s.fault = Fault{Kind: FaultNone}
+		return f
+	}
+	return Fault{Kind: FaultNone}
+}
+
+// throttled counts one submit against FaultThrottle's per-second budget
+// and reports whether it is over it.
+func (s *Server) throttled(perSecond int) bool {
+	now := s.clock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.throttleStart.IsZero() || now.Sub(s.throttleStart) >= time.Second || now.Before(s.throttleStart) {
+		s.throttleStart, s.throttleCount = now, 0
+	}
+	s.throttleCount++
+	return s.throttleCount > perSecond
+}
+
+// fireServerFault performs a pending one-shot fault that the SMSC
+// initiates (bad-command-length, unknown-pdu) on c, or on any bound
+// connection when c is nil.
+func (s *Server) fireServerFault(c *conn) {
+	s.mu.Lock()
+	k := s.fault.Kind
+	if k != FaultBadCommandLength && k != FaultUnknownPDU {
+		s.mu.Unlock()
+		return
+	}
+	if c == nil {
+		for _, cc := range s.sortedConnsLocked() {
+			if cc.mode != "" {
+				c = cc
+				break
+			}
+		}
+	}
+	if c == nil || c.mode == "" {
+		s.mu.Unlock()
+		return
+	}
+	s.fault = Fault{Kind: FaultNone}
+	s.mu.Unlock()
+	switch k {
+	case FaultBadCommandLength:
+		c.sendBadLength()
+	case FaultUnknownPDU:
+		c.sendUnknownPDU()
+	}
+}
