@@ -37,7 +37,7 @@ func (r webRecords) Messages(ctx context.Context, number string) ([]sessions.Mes
 type webStatements struct{ m *Main }
 
 func (s webStatements) Statement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
-	return httpapi.BuildStatement(ctx, s.m.DB, a, month, httpapi.ZoneNamer(s.m.zone), s.m.Config.Location)
+	return billing.Build(ctx, s.m.DB, a, month, tariffs.ZoneNamer(s.m.zone), s.m.Config.Location)
 }
 
 // alwaysLeader is the node until the cluster exists: every node writes.
