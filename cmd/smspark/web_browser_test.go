@@ -121,7 +121,7 @@ func (p *page) accessible(name string) {
 	}
 	if p.shots != "" {
 		var png []byte
-		p.run("screenshot", chromedp.FullScreenshot(&png, 90))
+		p.run("screenshot", chromedp.FullScreenshot(&png, 100))
 		file := filepath.Join(p.shots, fmt.Sprintf("%s-%d.png", name, p.width))
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			p.t.Fatal(err)
