@@ -49,7 +49,6 @@ var tooLong = map[string]string{
 	"cmd/smspark/command_sessions.go:newSessionsCommand":     "w10cli (#10.7)",
 	"cmd/smspark/command_tariffs.go:newTariffsCommand":       "w10cli (#10.7)",
 	"cmd/smspark/daemon.go:Main.Open":                        "w10cli (#10.8)",
-	"permits/service.go":                                     "w10pay (#10.4)",
 	"vouchers/service.go":                                    "w10pay (#10.4)",
 }
 
