@@ -28,6 +28,7 @@ SKIPS := $(CURDIR)/.test-skips
 test:
 	$(GO) vet ./...
 	@rm -f $(SKIPS)
+	@echo "$(GO) test -race -count=1 ./..."
 	@SMSPARK_SKIPS_FILE=$(SKIPS) $(GO) test -race -count=1 ./...; rc=$$?; \
 	if [ -s $(SKIPS) ]; then \
 		echo; echo "*** make test SKIPPED these tests (set SMSPARK_REQUIRE_POSTGRES=1 to fail instead):"; \

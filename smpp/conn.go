@@ -237,6 +237,14 @@ func (cn *conn) request(ctx context.Context, id pdu.ID, body []byte, timeout tim
 		cn.forget(seq)
 		return packet{}, ctx.Err()
 	case <-cn.done:
+		// An SMSC that answers and then closes (as after unbind) may have
+		// its resp dispatched just before the read sees the close: the
+		// resp wins.
+		select {
+		case p := <-pr.ch:
+			return p, nil
+		default:
+		}
 		return packet{}, cn.lostErr()
 	}
 }

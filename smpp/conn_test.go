@@ -3,12 +3,14 @@ package smpp
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/rs/zerolog"
 )
 
 func TestBindModes(t *testing.T) {
@@ -202,6 +204,30 @@ func TestShutdownDrainsWindowThenUnbinds(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	p.waitClosed(t)
+}
+
+// TestUnbindAnsweredThenClosed: an SMSC that answers the shutdown's
+// unbind and closes the connection at once (as many do) has answered it:
+// the resp read before the close wins over the close, and no warning is
+// logged.
+func TestUnbindAnsweredThenClosed(t *testing.T) {
+	for range 20 {
+		f := newFakeSMSC(t)
+		f.CloseAfterUnbind = true
+		var logs syncBuffer
+		c, stop := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), func(o *ClientOptions) {
+			o.Logger = zerolog.New(&logs)
+		})
+		p := f.nextPeer(t)
+		waitUp(t, c, 1)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		p.next(t, pdu.UnbindID)
+		if strings.Contains(logs.String(), "unbind not answered") {
+			t.Fatalf("the answered unbind was taken for a lost bind:\n%s", logs.String())
+		}
+	}
 }
 
 // TestShutdownUnbindsAfterDrainTimeout: a handler that does not finish
