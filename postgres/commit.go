@@ -27,7 +27,8 @@ var _ sessions.Store = (*DB)(nil)
 // another in either order.
 //
 // If anything fails nothing is written. Returns the context's error,
-// ErrClosed, ErrInvalidChange (an empty key, a broken invariant, a voucher
+// ErrClosed, cluster.ErrFenced once another engine has taken the lease of
+// the epoch given to Fence, ErrInvalidChange (an empty key, a broken invariant, a voucher
 // that cannot be used), an error wrapping vouchers.ErrVoucherNotFound for
 // an unknown voucher, or the driver's error; all wrapped.
 func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
@@ -35,6 +36,9 @@ func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
 		return db.usable(ctx)
 	}
 	return db.write(ctx, "commit", func(tx pgx.Tx) error {
+		if err := db.fence(ctx, tx); err != nil {
+			return err
+		}
 		used, err := usedVouchers(ctx, tx, changes)
 		if err != nil {
 			return err

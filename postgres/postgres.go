@@ -58,6 +58,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	version int64
 	closed  atomic.Bool
+	epoch   atomic.Int64 // the fencing epoch (lease.go); 0: unfenced
 }
 
 // Open connects to the database at url (a postgres:// URL or a libpq
