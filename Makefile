@@ -8,7 +8,7 @@ export CGO_ENABLED ?= 1
 # environment sets (a host's "local" would keep an older, vulnerable Go).
 export GOTOOLCHAIN := auto
 
-.PHONY: all build test demo lint bench bench-smpp fuzz clean
+.PHONY: all build test demo lint bench bench-smpp bench-scale fuzz clean
 
 all: build
 
@@ -22,10 +22,18 @@ LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildT
 build:
 	$(GO) build -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/smspark
 
-## test: vet, then every test with the race detector on
+## test: vet, then every test with the race detector on; lists the tests
+## skipped for want of an installed program (PostgreSQL), and how to get it
+SKIPS := $(CURDIR)/.test-skips
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	@rm -f $(SKIPS)
+	@echo "$(GO) test -race -count=1 ./..."
+	@SMSPARK_SKIPS_FILE=$(SKIPS) $(GO) test -race -count=1 ./...; rc=$$?; \
+	if [ -s $(SKIPS) ]; then \
+		echo; echo "*** make test SKIPPED these tests (set SMSPARK_REQUIRE_POSTGRES=1 to fail instead):"; \
+		sort -u $(SKIPS); echo; \
+	fi; rm -f $(SKIPS); exit $$rc
 
 ## demo: the engine, an SMSC simulator per operator and an interactive phone
 demo: build
@@ -45,6 +53,10 @@ bench:
 ## bench-smpp: serve against sim --load, one table (scripts/bench.sh; BENCH_SECONDS=15 ...)
 bench-smpp:
 	scripts/bench.sh
+
+## bench-scale: warden lookups (16/64/256 connections) and the 1 M-session start (scripts/bench-scale.sh)
+bench-scale:
+	scripts/bench-scale.sh
 
 ## fuzz: a short run of every fuzz target
 fuzz:

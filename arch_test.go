@@ -37,10 +37,7 @@ var drivers = map[string]string{
 // the branch removing it. Delete an entry once that work is merged: the
 // test fails while an entry names an arrow that is gone, and fails on
 // every arrow that breaks the rules and is not listed here.
-var knownViolations = map[arrow]string{
-	{"httpapi", "store"}: "w10http: query filters, API keys, idempotent responses as domain types (#10.3)",
-	{"httpapi", "smpp"}:  "w10http: bind status as a domain type (#10.3)",
-}
+var knownViolations = map[arrow]string{}
 
 // arrow is one import: from imports to (package paths within the module,
 // or a library's module path for drivers).

@@ -89,6 +89,9 @@ type Config struct {
 	// DataDir is where the store lives ("data_dir", default
 	// /var/lib/smspark).
 	DataDir string
+	// Store is where the records live ("store"; default kind bbolt, the
+	// file in DataDir).
+	Store Store
 	// ReplyValidity is how long after its MO a reply is still worth
 	// sending ("reply_validity", a Go duration, default 1h): a reply that
 	// meets temporary errors (the SMSC down, throttling, ESME_RSYSERR) is

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -452,6 +453,8 @@ var badFixtures = []badFixture{
 	{"missing_cities", 2, "missing cities"},
 	{"empty", 1, "the config is empty"},
 	{"two_documents", 7, "a second YAML document"},
+	{"store_kind", 10, `store: unknown kind "sqlite" (known: bbolt, postgres)`},
+	{"store_url", 10, "store: kind postgres needs a url"},
 }
 
 func TestLoadBad(t *testing.T) {
@@ -501,5 +504,25 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "testdata/no-such-file.yml") {
 		t.Errorf("err = %v, does not name the file", err)
+	}
+}
+
+// TestStore: bbolt by default; kind postgres with its URL from the
+// environment, a secret that printing the config does not show.
+func TestStore(t *testing.T) {
+	if c := config.Default(); c.Store.Kind != config.StoreBbolt || c.Store.URL != "" {
+		t.Errorf("default store = %+v, want bbolt", c.Store)
+	}
+	const url = "postgres://smspark:pw@db.example:5432/smspark"
+	t.Setenv("SMSPARK_TEST_DATABASE_URL", url)
+	c, err := config.Load("testdata/conf.postgres.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store.Kind != config.StorePostgres || c.Store.URL.Reveal() != url {
+		t.Errorf("store = %+v, want postgres at %s", c.Store, url)
+	}
+	if s := fmt.Sprintf("%v %+v", c.Store, c.Store); strings.Contains(s, "pw") {
+		t.Errorf("the store's settings print the URL: %s", s)
 	}
 }

@@ -69,7 +69,7 @@ type build struct {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	o := d.object(root, "the config", "timezone", "default_language", "holidays",
-		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "reply_validity", "payment_secret")
+		"operators", "cities", "voucher_types", "permit_types", "smscs", "http", "data_dir", "store", "reply_validity", "payment_secret")
 	if d.failed() {
 		return nil
 	}
@@ -102,6 +102,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if !d.failed() && strings.TrimSpace(c.DataDir) == "" {
 		d.fail(o.at("data_dir"), "data_dir must not be empty")
 	}
+	c.Store = d.store(o.value("store", false))
 	if d.failed() {
 		return nil
 	}

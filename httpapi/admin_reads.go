@@ -11,7 +11,6 @@ import (
 	"smspark/audit"
 	"smspark/permits"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 // The admin endpoint's reads of permits and the notifications log, and
@@ -70,7 +69,7 @@ func (a *Admin) permit(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no permits")
 	}
 	p, err := ps.Permit(r.Context(), strings.ToUpper(strings.TrimSpace(r.PathValue("id"))))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, sessions.ErrNotFound) {
 		return errNotFound("no such permit")
 	}
 	if err != nil {
@@ -86,7 +85,7 @@ func (a *Admin) messages(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no notifications log")
 	}
 	q := r.URL.Query()
-	list, err := ms.Messages(r.Context(), store.MessageFilter{To: q.Get("to"), Status: q.Get("status")})
+	list, err := ms.Messages(r.Context(), sessions.MessageFilter{To: q.Get("to"), Status: q.Get("status")})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"smspark/apikeys"
 	"smspark/httpapi"
 	"smspark/sessions"
 	"smspark/store"
@@ -102,7 +103,7 @@ func admAddKey(t *testing.T, db *store.DB, role string, revoked bool) string {
 	if role != "admin" {
 		city = "Brussels"
 	}
-	key, rec, err := httpapi.NewAPIKey(rand.Reader, role, city, "test", time.Now())
+	key, rec, err := apikeys.New(rand.Reader, role, city, "test", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ type AuditLog interface {
 }
 
 // SMSCControl takes one SMSC's binds down and up (the SMPP client).
-// Both return an error wrapping smpp.ErrUnknownSMSC for a name not
+// Both return an error wrapping binds.ErrUnknownSMSC for a name not
 // configured.
 type SMSCControl interface {
 	StopSMSC(name string) error

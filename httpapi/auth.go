@@ -16,7 +16,8 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"smspark/store"
+	"smspark/apikeys"
+	"smspark/sessions"
 )
 
 // Auth says who may call an endpoint.
@@ -103,8 +104,8 @@ func (s *Server) authenticate(r *http.Request, a Auth) (Principal, error) {
 		}
 		return Principal{}, errUnauthorized()
 	}
-	k, err := s.keys.get(r.Context(), store.HashKey(cred), s.opts.Clock(), s.opts.Store.APIKeyByHash)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Revoked) {
+	k, err := s.keys.get(r.Context(), apikeys.Hash(cred), s.opts.Clock(), s.opts.Store.APIKeyByHash)
+	if errors.Is(err, sessions.ErrNotFound) || (err == nil && k.Revoked) {
 		return Principal{}, errUnauthorized()
 	}
 	if err != nil {
@@ -128,7 +129,7 @@ type keyCache struct {
 }
 
 type cachedKey struct {
-	key     store.APIKey
+	key     apikeys.Key
 	fetched time.Time
 }
 
@@ -140,7 +141,7 @@ const (
 
 // get returns the key record of hash from the cache, or from lookup (and
 // keeps it). Returns lookup's errors.
-func (c *keyCache) get(ctx context.Context, hash string, now time.Time, lookup func(context.Context, string) (store.APIKey, error)) (store.APIKey, error) {
+func (c *keyCache) get(ctx context.Context, hash string, now time.Time, lookup func(context.Context, string) (apikeys.Key, error)) (apikeys.Key, error) {
 	c.mu.RLock()
 	e, ok := c.keys[hash]
 	c.mu.RUnlock()

@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"sync"
 
-	"smspark/store"
+	"smspark/idempotency"
+	"smspark/sessions"
 )
 
 // idempotent runs a POST handler once per Idempotency-Key (per caller): a
@@ -53,7 +54,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p Principal,
 	case err == nil:
 		return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key reused",
 			"this Idempotency-Key was used for another request")
-	case !errors.Is(err, store.ErrNotFound):
+	case !errors.Is(err, sessions.ErrNotFound):
 		return err
 	}
 	rec := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
@@ -62,7 +63,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p Principal,
 	}
 	// A 5xx or a 429 says "try again": the retry must run, not get it back.
 	if rec.status < 500 && rec.status != http.StatusTooManyRequests {
-		if err := s.opts.Store.PutIdempotentResponse(r.Context(), scope, key, store.Idempotent{
+		if err := s.opts.Store.PutIdempotentResponse(r.Context(), scope, key, idempotency.Response{
 			RequestHash: hash, Status: rec.status, ContentType: rec.header.Get("Content-Type"),
 			Body: rec.body.Bytes(), Created: s.opts.Clock()}); err != nil {
 			return err

@@ -3,18 +3,13 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
-	"smspark/billing"
-	"smspark/payments"
 	"smspark/pdf"
 	"smspark/permits"
 	"smspark/tariffs"
-	"smspark/vouchers"
 )
 
 // PermitService is what the permit endpoints ask of the permit service
@@ -31,24 +26,6 @@ type PermitService interface {
 	Renew(ctx context.Context, id string, length permits.Length) (permits.Permit, error)
 	ChangePlate(ctx context.Context, id, old, new string) (permits.Permit, error)
 	TemporaryPlate(ctx context.Context, id, plate, temp string, start tariffs.Date, days int) (permits.Permit, error)
-}
-
-// ProviderPayments starts permit and day card payments on the built-in
-// test payment provider (which takes voucher orders): it implements
-// permits.Payments.
-type ProviderPayments struct{ Provider *payments.Provider }
-
-// Start begins a payment of r on the provider. Returns the provider's
-// error.
-func (p ProviderPayments) Start(ctx context.Context, r permits.PaymentRequest) (permits.Payment, error) {
-	if p.Provider == nil {
-		return permits.Payment{}, errors.New("no payment provider")
-	}
-	pay, err := p.Provider.Start(ctx, vouchers.Order{ID: r.ID, PriceCents: r.AmountCents, Communication: r.Communication})
-	if err != nil {
-		return permits.Payment{}, err
-	}
-	return permits.Payment{Reference: pay.Reference, RedirectURL: pay.RedirectURL}, nil
 }
 
 // Payment callback paths of permits and day cards; the provider posts the
@@ -284,7 +261,7 @@ func (a *permitAPI) buy(w http.ResponseWriter, r *http.Request) error {
 	}
 	var start tariffs.Date
 	if req.Start != "" {
-		if start, err = permits.ParseDate(req.Start); err != nil {
+		if start, err = tariffs.ParseDate(req.Start); err != nil {
 			return permitProblem(err)
 		}
 	}
@@ -405,7 +382,7 @@ func (a *permitAPI) temporaryPlate(w http.ResponseWriter, r *http.Request) error
 	var start tariffs.Date
 	if req.From != "" {
 		var err error
-		if start, err = permits.ParseDate(req.From); err != nil {
+		if start, err = tariffs.ParseDate(req.From); err != nil {
 			return permitProblem(err)
 		}
 	}
@@ -435,34 +412,5 @@ func (a *permitAPI) receipt(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="permit-`+p.ID+`.pdf"`)
-	return PermitReceipt(w, p, zones, a.s.opts.Location)
-}
-
-// PermitReceipt writes the receipt of a paid permit as an A4 PDF in the
-// permit's language (nl when it has none), with pdf.PermitReceipt: the
-// permit type's name (never its id), city, zones (as given, e.g. "3000
-// Centrum"), holder, plates, period, price, payment, and the structured
-// communication billing.StructuredFor("permit|"+ID). The same permit
-// always gives the same bytes.
-func PermitReceipt(w io.Writer, p permits.Permit, zones []string, loc *time.Location) error {
-	comm := p.Communication
-	if comm == "" {
-		comm = billing.StructuredFor("permit|" + p.ID)
-	}
-	typeName := p.TypeName
-	if typeName == "" {
-		typeName = p.Type
-	}
-	lang := p.Language
-	if lang == "" {
-		lang = "nl"
-	}
-	err := pdf.PermitReceipt(w, pdf.Receipt{Lang: lang, ID: p.ID, TypeName: typeName, City: p.City, Zones: zones,
-		Holder: p.Holder, Plates: p.RegisteredPlates(p.Until), From: p.From.In(loc),
-		LastDay: p.Until.Add(-time.Nanosecond).In(loc), Year: p.Length != permits.Month, PriceCents: p.PriceCents,
-		PaidAt: p.PaidAt.In(loc), Method: p.Payment.Method, Reference: p.Payment.Reference, Communication: comm.String()})
-	if err != nil {
-		return fmt.Errorf("permit receipt %s: %w", p.ID, err)
-	}
-	return nil
+	return pdf.WritePermitReceipt(w, p, zones, a.s.opts.Location)
 }

@@ -9,7 +9,6 @@ import (
 
 	"smspark/audit"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 // Counter is what a city's counter asks of the engine: reduced tariffs.
@@ -118,7 +117,7 @@ func (s *Server) grant(g sessions.Grant) grantJSON {
 
 // Messages is the notifications log, read from the store.
 type Messages interface {
-	Messages(ctx context.Context, f store.MessageFilter) ([]sessions.Message, error)
+	Messages(ctx context.Context, f sessions.MessageFilter) ([]sessions.Message, error)
 }
 
 // myMessages is the motorist's notifications log: every SMS sent to the
@@ -128,7 +127,7 @@ func (s *Server) myMessages(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound("no notifications log")
 	}
-	list, err := ms.Messages(r.Context(), store.MessageFilter{To: PrincipalOf(r.Context()).Number})
+	list, err := ms.Messages(r.Context(), sessions.MessageFilter{To: PrincipalOf(r.Context()).Number})
 	if err != nil {
 		return err
 	}

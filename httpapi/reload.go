@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"smspark/audit"
-	"smspark/smpp"
+	"smspark/binds"
 )
 
 // Outcomes of a configuration section on reload.
@@ -96,7 +96,7 @@ func (a *Admin) smscControl(w http.ResponseWriter, r *http.Request, done string,
 	if a.opts.SMSCs == nil {
 		return errNotFound("no such SMSC: the engine has none")
 	}
-	if err := op(a.opts.SMSCs, name); errors.Is(err, smpp.ErrUnknownSMSC) {
+	if err := op(a.opts.SMSCs, name); errors.Is(err, binds.ErrUnknownSMSC) {
 		return errNotFound("no such SMSC: " + name)
 	} else if err != nil {
 		return err

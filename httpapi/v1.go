@@ -10,7 +10,6 @@ import (
 	"smspark/audit"
 	"smspark/parser"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 func (s *Server) routeV1(mux *http.ServeMux) {
@@ -305,7 +304,7 @@ func (s *Server) MotoristLogin(r *http.Request, username, pass string) (string, 
 
 func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalOf(r.Context())
-	list, err := s.opts.Store.Sessions(r.Context(), store.SessionFilter{Number: p.Number})
+	list, err := s.opts.Store.Sessions(r.Context(), sessions.SessionFilter{Number: p.Number})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"smspark/payments"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ type VoucherService interface {
 	Offers(ctx context.Context, city string, a vouchers.Address) ([]vouchers.Offer, error)
 	PlaceOrder(ctx context.Context, req vouchers.OrderRequest) (vouchers.Order, error)
 	PaymentResult(ctx context.Context, id, reference string, paid bool, method string) (vouchers.Order, error)
-	RetryPayment(ctx context.Context, id string) (vouchers.Order, vouchers.Payment, error)
+	RetryPayment(ctx context.Context, id string) (vouchers.Order, payments.Payment, error)
 	Cancel(ctx context.Context, id string) (vouchers.Order, error)
 	Order(ctx context.Context, id string) (vouchers.Order, error)
 	Vouchers(ctx context.Context, orderID string) ([]vouchers.Voucher, error)
@@ -171,81 +172,10 @@ func (v *voucherAPI) order(ch vouchers.Channel) HandlerFunc {
 	}
 }
 
-// orderJSON is an order's detail.
-type orderJSON struct {
-	ID              string        `json:"id"`
-	City            string        `json:"city"`
-	Type            string        `json:"type"`
-	TypeName        string        `json:"type_name"`
-	Citizen         string        `json:"citizen"`
-	Street          string        `json:"street"`
-	Number          string        `json:"number"`
-	Postcode        string        `json:"postcode,omitempty"`
-	Town            string        `json:"town,omitempty"`
-	Zone            string        `json:"zone"`
-	Quantity        int           `json:"quantity"`
-	FreeVouchers    int           `json:"free_vouchers"`
-	PriceCents      int64         `json:"price_cents"`
-	Channel         string        `json:"channel"`
-	Status          string        `json:"status"`
-	Purchased       string        `json:"purchased"`
-	Paid            *string       `json:"paid"`
-	DurationMinutes int           `json:"duration_minutes"`
-	Expires         *string       `json:"expires"`
-	Communication   string        `json:"communication"`
-	Payment         paymentJSON   `json:"payment"`
-	Vouchers        []voucherJSON `json:"vouchers"`
-}
-
-type paymentJSON struct {
-	Reference   string `json:"reference,omitempty"`
-	RedirectURL string `json:"redirect_url,omitempty"`
-	Method      string `json:"method,omitempty"`
-	Attempts    int    `json:"attempts"`
-	LastResult  string `json:"last_result,omitempty"`
-}
-
-type voucherJSON struct {
-	Code    string  `json:"code"`
-	Status  string  `json:"status"`
-	Plate   string  `json:"plate,omitempty"`
-	UsedAt  *string `json:"used_at,omitempty"`
-	Expires *string `json:"expires,omitempty"`
-}
-
 func (v *voucherAPI) writeOrder(w http.ResponseWriter, r *http.Request, code int, o vouchers.Order) error {
-	loc := v.s.opts.Location
-	ts := func(t time.Time) *string {
-		if t.IsZero() {
-			return nil
-		}
-		s := t.In(loc).Format(time.RFC3339)
-		return &s
-	}
-	name := o.Type
-	for _, t := range v.svc.Types() {
-		if t.Prefix == o.Type {
-			name = t.Name(o.Language)
-		}
-	}
-	out := orderJSON{ID: o.ID, City: o.City, Type: o.Type, TypeName: name, Citizen: o.Citizen, Street: o.Address.Street,
-		Number: o.Address.Number, Postcode: o.Address.Postcode, Town: o.Address.Town, Zone: o.Zone, Quantity: o.Quantity, FreeVouchers: o.FreeVouchers, PriceCents: o.PriceCents,
-		Channel: string(o.Channel), Status: string(o.Status), Purchased: o.Created.In(loc).Format(time.RFC3339),
-		Paid: ts(o.PaidAt), DurationMinutes: int(o.Duration / time.Minute), Communication: o.Communication.String(),
-		Payment: paymentJSON{Reference: o.Payment.Reference, RedirectURL: o.Payment.RedirectURL, Method: o.Payment.Method,
-			Attempts: o.Payment.Attempts, LastResult: o.Payment.LastResult},
-		Vouchers: []voucherJSON{}}
-	if len(o.Codes) > 0 {
-		vs, err := v.svc.Vouchers(r.Context(), o.ID)
-		if err != nil {
-			return voucherProblem(err)
-		}
-		now := v.s.opts.Clock()
-		for _, vc := range vs {
-			vj := voucherJSON{Code: vc.Code, Status: string(vc.StatusAt(now)), Plate: vc.Plate, UsedAt: ts(vc.UsedAt), Expires: ts(vc.Expires)}
-			out.Vouchers = append(out.Vouchers, vj)
-			out.Expires = vj.Expires
-		}
+	out, err := vouchers.Detail(r.Context(), v.svc, o, v.s.opts.Clock(), v.s.opts.Location)
+	if err != nil {
+		return voucherProblem(err)
 	}
 	return writeJSON(w, code, out)
 }

@@ -14,28 +14,52 @@ import (
 
 var _ sessions.Store = (*DB)(nil)
 
-// Commit makes changes durable, in order, in one transaction: one round
-// trip for the vouchers the batch uses, one pipelined batch of writes and
-// one commit, so one WAL flush for the whole group (synchronous_commit on:
-// durable when Commit returns). Within a change it writes sessions,
-// settings, accounts, deleted accounts, outbox messages, grants, voucher
-// uses, journal entries and NextID (which only grows), as the bbolt store.
+// Commit makes changes durable, in order. It is a group commit: the
+// calls that arrive while a transaction is being written share the next
+// one (see group.go), written as one round trip for the vouchers it uses,
+// one pipelined batch of writes and one COMMIT, so one WAL flush for the
+// whole group. synchronous_commit is left on: when Commit returns, the
+// changes are durable, and only then does the engine ack its MOs.
+//
+// Within a change it writes sessions, settings, accounts, deleted
+// accounts, outbox messages, grants, voucher uses, journal entries, acks
+// confirmed and NextID (which only grows), as the bbolt store does.
 //
 // The batch must leave each plate with at most one running session and
 // each number in at most one account; the database checks both when the
 // transaction commits, so a batch may end a plate's session and start
 // another in either order.
 //
-// If anything fails nothing is written. Returns the context's error,
-// ErrClosed, cluster.ErrFenced once another engine has taken the lease of
-// the epoch given to Fence, ErrInvalidChange (an empty key, a broken invariant, a voucher
-// that cannot be used), an error wrapping vouchers.ErrVoucherNotFound for
-// an unknown voucher, or the driver's error; all wrapped.
+// If anything of a call fails nothing of that call is written (and the
+// calls it was grouped with are written without it). Returns the
+// context's error if ctx is done before the call is queued, ErrClosed,
+// cluster.ErrFenced once the lease has left the epoch given to Fence,
+// ErrInvalidChange (an empty key, a broken invariant, a voucher that
+// cannot be used), an error wrapping vouchers.ErrVoucherNotFound for an
+// unknown voucher, or the driver's error; all wrapped.
 func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
-	if len(changes) == 0 {
-		return db.usable(ctx)
+	if err := db.usable(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
 	}
-	return db.write(ctx, "commit", func(tx pgx.Tx) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := db.group.commit(changes); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+// writeCalls applies the calls' changes in one transaction. It runs under
+// the DB's own context (one call's cancelled context must not fail the
+// calls grouped with it); Close cancels it.
+func (db *DB) writeCalls(calls [][]sessions.Change) error {
+	var changes []sessions.Change
+	for _, c := range calls {
+		changes = append(changes, c...)
+	}
+	ctx := db.life
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := db.fence(ctx, tx); err != nil {
 			return err
 		}
@@ -51,6 +75,7 @@ func (db *DB) Commit(ctx context.Context, changes []sessions.Change) error {
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
+	return constraintErr(err)
 }
 
 // usedVouchers reads, and locks, the vouchers the changes use.
@@ -124,6 +149,7 @@ func queueChange(b *pgx.Batch, c sessions.Change, used map[string]vouchers.Vouch
 			return err
 		}
 	}
+	queueAcks(b, c.Acked)
 	if c.NextID > math.MaxInt64 {
 		return fmt.Errorf("next id: %w: %d", ErrInvalidChange, c.NextID)
 	}

@@ -29,6 +29,7 @@ func mustOpen(t *testing.T) *postgres.DB {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		db := mustOpen(t)
-		return storetest.Stores{Engine: db, Vouchers: db, Permits: db, DayCards: db}
+		return storetest.Stores{Engine: db, Vouchers: db, Permits: db, DayCards: db,
+			Records: db, ErrNotFound: postgres.ErrNotFound, ErrInvalidChange: postgres.ErrInvalidChange}
 	})
 }

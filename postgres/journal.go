@@ -38,19 +38,20 @@ func (db *DB) UnackedMOs(ctx context.Context, since time.Time) ([]sessions.Journ
 }
 
 // ConfirmAcks clears AckPending on the journal entries of the MOs given by
-// their received time and key, in one transaction; an entry no longer in
-// the journal is skipped. Returns ErrClosed, the context's or the driver's
-// error, wrapped.
+// their received time and key, in a Commit (sharing its transaction with
+// concurrent ones); an entry no longer in the journal is skipped. Returns
+// Commit's errors.
 func (db *DB) ConfirmAcks(ctx context.Context, mos []sessions.JournalEntry) error {
 	if len(mos) == 0 {
-		return db.usable(ctx)
+		return nil
 	}
-	return db.write(ctx, "confirm acks", func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		for _, m := range mos {
-			b.Queue(`UPDATE journal SET ack_pending = false, doc = doc - 'ack_pending'
-				WHERE received_ns = $1 AND key = $2 AND ack_pending`, ns(m.Received), m.Key)
-		}
-		return tx.SendBatch(ctx, b).Close()
-	})
+	return db.Commit(ctx, []sessions.Change{{Acked: mos}})
+}
+
+// queueAcks queues clearing AckPending on the entries of mos still there.
+func queueAcks(b *pgx.Batch, mos []sessions.JournalEntry) {
+	for _, m := range mos {
+		b.Queue(`UPDATE journal SET ack_pending = false, doc = doc - 'ack_pending'
+			WHERE received_ns = $1 AND key = $2 AND ack_pending`, ns(m.Received), m.Key)
+	}
 }

@@ -32,3 +32,23 @@ func (db *DB) Queued(ctx context.Context) ([]sessions.Message, error) {
 	})
 	return out, err
 }
+
+// Messages returns the outbox messages the filter selects, ordered by ID
+// (at most f.Limit, the lowest IDs, when it is set). Returns ErrCorrupt,
+// ErrClosed or the context's error, wrapped.
+func (db *DB) Messages(ctx context.Context, f sessions.MessageFilter) ([]sessions.Message, error) {
+	var limit *int64
+	if f.Limit > 0 {
+		v := int64(f.Limit)
+		limit = &v
+	}
+	var out []sessions.Message
+	err := db.read(ctx, "messages", func(q querier) error {
+		var err error
+		out, err = all[sessions.Message](ctx, q, "message", `SELECT doc FROM outbox
+			WHERE ($1 = '' OR recipient = $1) AND ($2 = '' OR status = $2) ORDER BY id LIMIT $3`,
+			f.To, f.Status, limit)
+		return err
+	})
+	return out, err
+}

@@ -47,6 +47,9 @@ var (
 type Options struct {
 	// MaxConns caps the pool (default: pgxpool's, 4 or the CPUs).
 	MaxConns int32
+	// OnCommit, if set, is told of every transaction Commit writes (from
+	// the writing goroutine; it must not block).
+	OnCommit func(CommitStats)
 	// NoMigrate opens a database whose schema is expected up to date, and
 	// fails if it is not (a node that must not change the schema).
 	NoMigrate bool
@@ -59,6 +62,10 @@ type DB struct {
 	version int64
 	closed  atomic.Bool
 	epoch   atomic.Int64 // the fencing epoch (lease.go); 0: unfenced
+	group   *groupCommit
+	// life is the group commit's context, cancelled by Close.
+	life context.Context
+	stop context.CancelFunc
 }
 
 // Open connects to the database at url (a postgres:// URL or a libpq
@@ -79,7 +86,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	db := &DB{pool: pool}
+	db.life, db.stop = context.WithCancel(context.Background())
+	db.group = newGroupCommit(db.writeCalls, opts.OnCommit)
 	if err := db.migrate(ctx, opts.NoMigrate); err != nil {
+		db.stop()
 		pool.Close()
 		return nil, err
 	}
@@ -128,6 +138,7 @@ func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return nil
 	}
+	db.stop()
 	db.pool.Close()
 	return nil
 }

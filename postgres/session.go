@@ -22,6 +22,13 @@ func (db *DB) EndedSince(ctx context.Context, since time.Time) ([]sessions.Sessi
 	return out, err
 }
 
+// PruneEndedIndex is the bbolt store's pruning of its index of ended
+// sessions; here the sessions table's own index on end_ns serves
+// EndedSince, so there is nothing to prune and it returns 0.
+func (db *DB) PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error) {
+	return 0, ctx.Err()
+}
+
 // Session returns the session with the ID. Returns ErrNotFound, ErrCorrupt,
 // ErrClosed or the context's error, wrapped.
 func (db *DB) Session(ctx context.Context, id uint64) (sessions.Session, error) {
@@ -72,4 +79,35 @@ func (db *DB) AccountOf(ctx context.Context, number string) (sessions.Account, e
 		return err
 	})
 	return a, err
+}
+
+// Sessions returns the sessions the filter selects, ordered by ID (at most
+// f.Limit, the lowest IDs, when it is set). Returns ErrCorrupt, ErrClosed
+// or the context's error, wrapped.
+func (db *DB) Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error) {
+	var from, to, limit *int64
+	if !f.From.IsZero() {
+		v := f.From.UnixNano()
+		from = &v
+	}
+	if !f.To.IsZero() {
+		v := f.To.UnixNano()
+		to = &v
+	}
+	if f.Limit > 0 {
+		v := int64(f.Limit)
+		limit = &v
+	}
+	var out []sessions.Session
+	err := db.read(ctx, "sessions", func(q querier) error {
+		var err error
+		out, err = all[sessions.Session](ctx, q, "session", `SELECT doc FROM sessions
+			WHERE ($1 = '' OR number = $1) AND ($2 = '' OR plate = $2) AND ($3 = '' OR zone = $3)
+			AND ($4 = '' OR account = $4) AND (NOT $5 OR running)
+			AND ($6::bigint IS NULL AND $7::bigint IS NULL
+				OR NOT running AND ($6 IS NULL OR end_ns >= $6) AND ($7 IS NULL OR end_ns < $7))
+			ORDER BY id LIMIT $8`, f.Number, f.Plate, f.Zone, f.Account, f.Running, from, to, limit)
+		return err
+	})
+	return out, err
 }

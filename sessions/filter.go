@@ -1,6 +1,13 @@
 package sessions
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is what every store returns, wrapped, for a record it does
+// not hold (a session, a key, a stored response).
+var ErrNotFound = errors.New("not found")
 
 // SessionFilter selects sessions from a store; zero fields select
 // everything. Every store implements it the same way: Match says which

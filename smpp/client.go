@@ -11,23 +11,23 @@ import (
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
+
+	"smspark/binds"
 )
 
-// Bind kinds, as BindStatus.Kind gives them.
+// Bind kinds, as BindStatus.Kind gives them (declared in binds).
 const (
-	KindTransceiver = "trx"
-	KindTransmitter = "tx"
-	KindReceiver    = "rx"
+	KindTransceiver = binds.KindTransceiver
+	KindTransmitter = binds.KindTransmitter
+	KindReceiver    = binds.KindReceiver
 )
 
-// Bind states, as BindStatus.State gives them.
+// Bind states, as BindStatus.State gives them (declared in binds).
 const (
-	StateDown    = "down"
-	StateBinding = "binding"
-	StateUp      = "up"
-	// StateStopped is a bind an operator took down (StopSMSC): it stays
-	// down until StartSMSC.
-	StateStopped = "stopped"
+	StateDown    = binds.StateDown
+	StateBinding = binds.StateBinding
+	StateUp      = binds.StateUp
+	StateStopped = binds.StateStopped
 )
 
 // Client is smspark's SMPP client: the binds to every configured SMSC.
@@ -235,29 +235,8 @@ func (c *Client) handleParts(ctx context.Context, parts []Part) error {
 	return err
 }
 
-// BindStatus describes one bind, for operators.
-type BindStatus struct {
-	SMSC     string
-	Operator string
-	Kind     string    // KindTransceiver, KindTransmitter or KindReceiver
-	State    string    // StateDown, StateBinding or StateUp
-	Since    time.Time // when it entered State
-	// Window is the most submits outstanding at once, InUse how many are
-	// (0 for a receiver).
-	Window, InUse int
-	// SubmitsPerSecond is the submit rate in force on the SMSC: its
-	// MaxSubmitsPerSecond, halved for a while after throttling; 0 for no
-	// limit.
-	SubmitsPerSecond float64
-	// Throttles counts the submits answered ESME_RTHROTTLED or
-	// ESME_RMSGQFUL.
-	Throttles int64
-	// LastError is why the bind is not up ("" while it is, or before its
-	// first attempt); ConfigError says the SMSC refused its credentials
-	// or configuration (retried every SMSC.RefusedRetry).
-	LastError   string
-	ConfigError bool
-}
+// BindStatus describes one bind, for operators (declared in binds).
+type BindStatus = binds.Status
 
 // Status returns the state of every bind, in the order of the SMSCs.
 func (c *Client) Status() []BindStatus {

@@ -2,16 +2,17 @@ package smpp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"sync"
+
+	"smspark/binds"
 )
 
 // ErrUnknownSMSC is returned by StopSMSC and StartSMSC for a name that is
-// not a configured SMSC.
-var ErrUnknownSMSC = errors.New("smpp: no such SMSC")
+// not a configured SMSC (declared in binds).
+var ErrUnknownSMSC = binds.ErrUnknownSMSC
 
 // link is one configured SMSC's binds (a transceiver, or a transmitter
 // and a receiver) with a lifetime of their own, so that one SMSC can be

@@ -2,31 +2,20 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"smspark/apikeys"
+	"smspark/idempotency"
 )
 
-// APIKey is an HTTP API key as stored: only the SHA-256 of the key (keys
-// are long random strings, so a fast hash suffices).
-type APIKey struct {
-	ID      string    `json:"id"`
-	Hash    string    `json:"hash"` // hex SHA-256 of the key
-	Role    string    `json:"role"` // admin, portal, warden, counter
-	City    string    `json:"city,omitempty"`
-	Label   string    `json:"label,omitempty"`
-	Created time.Time `json:"created"`
-	Revoked bool      `json:"revoked,omitempty"`
-}
+// APIKey is an HTTP API key as stored (declared in apikeys).
+type APIKey = apikeys.Key
 
-// HashKey returns the hex SHA-256 of an API key.
-func HashKey(key string) string {
-	h := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(h[:])
-}
+// HashKey returns the hex SHA-256 of an API key (apikeys.Hash).
+func HashKey(key string) string { return apikeys.Hash(key) }
 
 // PutAPIKey stores a key record (by its hash).
 func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
@@ -65,14 +54,9 @@ func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 	return out, err
 }
 
-// Idempotent is a stored response to a POST with an Idempotency-Key.
-type Idempotent struct {
-	RequestHash string    `json:"request_hash"`
-	Status      int       `json:"status"`
-	ContentType string    `json:"content_type"`
-	Body        []byte    `json:"body"`
-	Created     time.Time `json:"created"`
-}
+// Idempotent is a stored response to a POST with an Idempotency-Key
+// (declared in idempotency).
+type Idempotent = idempotency.Response
 
 // IdempotentResponse returns the response stored under scope and key.
 // Returns ErrNotFound.
@@ -200,20 +184,6 @@ func (db *DB) PruneRequests(ctx context.Context, cutoff time.Time) (int, error) 
 			}
 		}
 		n += len(doomed)
-		// The index of ended sessions serves "ended a moment ago".
-		doomed = doomed[:0]
-		c := b.ended.Cursor()
-		for k, _ := c.First(); len(k) == 16; k, _ = c.Next() {
-			if v, _ := decodeU64(k[:8]); int64(v) >= cutoff.UnixNano() {
-				break
-			}
-			doomed = append(doomed, append([]byte(nil), k...))
-		}
-		for _, k := range doomed {
-			if err := b.ended.Delete(k); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 	return n, err

@@ -16,6 +16,7 @@ func TestContract(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return storetest.Stores{Engine: db, Vouchers: db, Permits: db, DayCards: db}
+		return storetest.Stores{Engine: db, Vouchers: db, Permits: db, DayCards: db,
+			Records: db, ErrNotFound: store.ErrNotFound, ErrInvalidChange: store.ErrInvalidChange}
 	})
 }

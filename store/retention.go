@@ -190,3 +190,38 @@ func Compact(dir string) (before, after int64, err error) {
 	}
 	return before, fi.Size(), nil
 }
+
+// PruneEndedIndex removes the entries of the index of ended sessions for
+// sessions that ended before cutoff: the index serves the wardens' "ended a
+// moment ago" after a restart (EndedSince), so a day of it is plenty. The
+// sessions themselves stay until DeleteBefore. It returns how many entries
+// it removed, in transactions of at most 10,000 deletions.
+func (db *DB) PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error) {
+	total := 0
+	for {
+		var doomed [][]byte
+		err := db.update(ctx, "prune ended index", func(b *buckets) error {
+			doomed = doomed[:0]
+			c := b.ended.Cursor()
+			for k, _ := c.First(); len(k) == 16 && len(doomed) < pruneBatch; k, _ = c.Next() {
+				if v, _ := decodeU64(k[:8]); int64(v) >= cutoff.UnixNano() {
+					break
+				}
+				doomed = append(doomed, append([]byte(nil), k...))
+			}
+			for _, k := range doomed {
+				if err := b.ended.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += len(doomed)
+		if len(doomed) < pruneBatch {
+			return total, nil
+		}
+	}
+}

@@ -48,8 +48,9 @@ var (
 	ErrCorrupt = errors.New("store file is corrupt")
 	// ErrNewerSchema means the file was written by a newer smspark.
 	ErrNewerSchema = errors.New("store written by a newer smspark")
-	// ErrNotFound means the record asked for does not exist.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound means the record asked for does not exist (the domain's
+	// sessions.ErrNotFound).
+	ErrNotFound = sessions.ErrNotFound
 	// ErrClosed means the DB was used after Close.
 	ErrClosed = errors.New("store closed")
 	// ErrInvalidChange means a change holds a record the store cannot key

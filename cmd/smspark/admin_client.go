@@ -27,15 +27,16 @@ const defaultAdminAddr = "127.0.0.1:8081"
 const adminKeyEnv = "SMSPARK_ADMIN_KEY"
 
 // errTarget is a command line that names no target, or two.
-var errTarget = errors.New("give --data DIR (a stopped engine's store) or --server URL (a running engine's admin endpoint)")
+var errTarget = errors.New("give --data DIR or --database URL (a stopped engine's store) or --server URL (a running engine's admin endpoint)")
 
 // target is where an admin command works: the store of a stopped engine
 // (--data DIR) or a running engine's admin endpoint (--server URL).
 type target struct {
-	data   *string
-	config *string
-	server string
-	key    string
+	data     *string
+	database string
+	config   *string
+	server   string
+	key      string
 }
 
 // addTarget gives an admin command (and its subcommands) --data,
@@ -45,6 +46,7 @@ func addTarget(cmd *cobra.Command, dataDir, configPath *string, asJSON *bool) *t
 	t := &target{data: dataDir, config: configPath}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(dataDir, "data", "", "data directory holding the store (engine stopped)")
+	pf.StringVar(&t.database, "database", "", "the PostgreSQL store's URL, postgres://… (instead of --data)")
 	pf.StringVar(configPath, "config", "", "YAML configuration (default: the embedded reference data)")
 	pf.StringVar(&t.server, "server", "", "ask a running engine: its admin endpoint, e.g. http://"+defaultAdminAddr)
 	pf.StringVar(&t.key, "key", "", "admin API key for --server off loopback (default: $"+adminKeyEnv+")")
@@ -55,8 +57,14 @@ func addTarget(cmd *cobra.Command, dataDir, configPath *string, asJSON *bool) *t
 	return t
 }
 
-// check refuses --data with --server, and neither.
+// check refuses --data with --server, and neither; --database counts as
+// --data (and is where the command's store is from then on).
 func (t *target) check() error {
+	where, err := storeWhere(*t.data, t.database)
+	if err != nil {
+		return err
+	}
+	*t.data = where
 	if (*t.data == "") == (t.server == "") {
 		if *t.data != "" {
 			return fmt.Errorf("--data and --server are mutually exclusive: %w, not both", errTarget)
@@ -72,10 +80,10 @@ func (t *target) remote() bool { return t.server != "" }
 // client returns the admin endpoint's client.
 func (t *target) client() *adminClient { return newAdminClient(t.server, t.key) }
 
-// localStore opens the store of --data; a running engine holding it is
-// told to use --server.
-func (t *target) localStore() (*store.DB, error) {
-	db, err := store.Open(*t.data, store.Options{})
+// localStore opens the store of --data or --database; a running engine
+// holding a bbolt store is told to use --server.
+func (t *target) localStore() (appStore, error) {
+	db, err := openStore(context.Background(), *t.data, storeOptions{})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w: an engine runs on %s: ask it with --server", err, *t.data)
 	}

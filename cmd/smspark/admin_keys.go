@@ -6,12 +6,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"smspark/httpapi"
+	"smspark/apikeys"
 )
 
 // outputNewKey prints a new key (once: only its hash is kept), or its
 // record with the key in JSON.
-func outputNewKey(cmd *cobra.Command, k httpapi.AdminKey, asJSON bool) error {
+func outputNewKey(cmd *cobra.Command, k apikeys.Listed, asJSON bool) error {
 	if asJSON {
 		return writeJSON(cmd, k)
 	}
@@ -20,7 +20,7 @@ func outputNewKey(cmd *cobra.Command, k httpapi.AdminKey, asJSON bool) error {
 }
 
 // outputKeys prints key records (never the keys) as a table, or JSON.
-func outputKeys(cmd *cobra.Command, keys []httpapi.AdminKey, asJSON bool) error {
+func outputKeys(cmd *cobra.Command, keys []apikeys.Listed, asJSON bool) error {
 	if asJSON {
 		return writeJSON(cmd, keys)
 	}
@@ -40,16 +40,26 @@ func outputKeys(cmd *cobra.Command, keys []httpapi.AdminKey, asJSON bool) error 
 	return w.Flush()
 }
 
-func (c *adminClient) createKey(ctx context.Context, role, city, label string) (httpapi.AdminKey, error) {
-	var k httpapi.AdminKey
+func (c *adminClient) CreateKey(ctx context.Context, role, city, label string) (apikeys.Listed, error) {
+	var k apikeys.Listed
 	err := c.do(ctx, "POST", "/admin/keys", map[string]string{"role": role, "city": city, "label": label}, &k)
 	return k, err
 }
 
-func (c *adminClient) keys(ctx context.Context) ([]httpapi.AdminKey, error) {
+func (c *adminClient) Keys(ctx context.Context) ([]apikeys.Listed, error) {
 	var resp struct {
-		Keys []httpapi.AdminKey `json:"keys"`
+		Keys []apikeys.Listed `json:"keys"`
 	}
 	err := c.do(ctx, "GET", "/admin/keys", nil, &resp)
 	return resp.Keys, err
 }
+
+func (c *adminClient) RevokeKey(ctx context.Context, id string) (apikeys.Listed, error) {
+	var k apikeys.Listed
+	err := c.do(ctx, "POST", "/admin/keys/"+pathEscape(id)+"/revoke", nil, &k)
+	return k, err
+}
+
+// Close does nothing: the client holds no connection between requests
+// that outlives the process.
+func (c *adminClient) Close() error { return nil }

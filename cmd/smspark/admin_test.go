@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"smspark/apikeys"
 	"smspark/config"
 	"smspark/httpapi"
 	"smspark/smpp/smsc"
@@ -312,7 +313,7 @@ func TestAdminServerCommands(t *testing.T) {
 		if err != nil || rec.Role != "warden" || rec.City != "Brussels" {
 			t.Fatalf("stored key: %+v %v", rec, err)
 		}
-		var keys []httpapi.AdminKey
+		var keys []apikeys.Listed
 		a.cliJSON(&keys, "keys", "list")
 		if len(keys) != 1 || keys[0].ID != rec.ID || keys[0].Key != "" {
 			t.Fatalf("keys: %+v", keys)
@@ -699,9 +700,9 @@ func TestAdminServerDialect(t *testing.T) {
 	if err := a.cliErr("permits", "show", "PNOSUCH"); !strings.Contains(err.Error(), "404") {
 		t.Fatalf("permits show unknown: %v", err)
 	}
-	var k httpapi.AdminKey
+	var k apikeys.Listed
 	a.cliJSON(&k, "keys", "create", "--role", "admin", "--label", "noc")
-	var revoked []httpapi.AdminKey
+	var revoked []apikeys.Listed
 	a.cliJSON(&revoked, "keys", "revoke", "--id", k.ID)
 	if len(revoked) != 1 || !revoked[0].Revoked {
 		t.Fatalf("keys revoke --server: %+v", revoked)

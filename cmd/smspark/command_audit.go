@@ -11,7 +11,6 @@ import (
 
 	"smspark/audit"
 	"smspark/httpapi"
-	"smspark/store"
 )
 
 func newAuditCommand() *cobra.Command {
@@ -97,7 +96,7 @@ duration back from now (24h).`,
 // recordLocal records in the store an admin action the CLI did on it
 // (--data): who is "local". The action is done; a trail that cannot be
 // written is an error all the same, so the operator knows.
-func recordLocal(ctx context.Context, db *store.DB, action, target, detail string) error {
+func recordLocal(ctx context.Context, db appStore, action, target, detail string) error {
 	e := audit.Entry{At: time.Now(), Actor: audit.Local, Via: audit.ViaCLI, Action: action, Target: target, Detail: detail}
 	if err := db.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		return fmt.Errorf("%s done, but not recorded in the audit trail: %w", action, err)

@@ -11,11 +11,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"smspark/audit"
+	"smspark/config"
 	"smspark/store"
 )
 
 func newServeCommand() *cobra.Command {
-	var configPath, dataDir, httpAddr, adminAddr string
+	var configPath, dataDir, database, httpAddr, adminAddr string
 	var verbose bool
 	var retention int
 	cmd := &cobra.Command{
@@ -48,11 +49,15 @@ must be listened on.`,
 			if dataDir == "" {
 				dataDir = cfg.DataDir
 			}
+			if database == "" && cfg.Store.Kind == config.StorePostgres {
+				database = cfg.Store.URL.Reveal()
+			}
 			if httpAddr == "" {
 				httpAddr = cfg.HTTP.Listen
 			}
-			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, HTTPAddr: httpAddr,
+			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, Database: database, HTTPAddr: httpAddr,
 				AdminAddr: adminAddr, AdminOptional: !cmd.Flags().Changed("admin"), Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
+			setMemoryLimit(m.Logger)
 			if err := m.Open(cmd.Context()); err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return fmt.Errorf("another smspark is running on %s: %w", dataDir, err)
@@ -82,6 +87,7 @@ must be listened on.`,
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
 	f.StringVar(&dataDir, "data", "", "data directory (default: the configuration's data_dir)")
+	f.StringVar(&database, "database", "", "keep the records in PostgreSQL at this postgres:// URL (default: the configuration's store; else bbolt in the data directory)")
 	f.StringVar(&httpAddr, "http", "", "HTTP listen address (default: the configuration's http.listen)")
 	f.StringVar(&adminAddr, "admin", defaultAdminAddr, "admin endpoint listen address (\"\": none; not loopback: an admin key is required)")
 	f.BoolVar(&verbose, "verbose", false, "debug logs")

@@ -12,8 +12,8 @@ import (
 
 func newSMSCommand() *cobra.Command {
 	var (
-		dataDir, configPath, at, operator, from string
-		asJSON                                  bool
+		dataDir, database, configPath, at, operator, from string
+		asJSON                                            bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sms --data DIR --from NUMBER [--at RFC3339] [--operator NAME] TEXT",
@@ -35,7 +35,11 @@ over SMPP: the reply is kept in the store's message log as dry_run.`,
 					return fmt.Errorf("--at: %w", err)
 				}
 			}
-			eng, db, err := openEngine(cmd.Context(), cfg, dataDir, fixedClock(now), true)
+			where, err := storeWhere(dataDir, database)
+			if err != nil {
+				return err
+			}
+			eng, db, err := openEngine(cmd.Context(), cfg, where, fixedClock(now), true)
 			if err != nil {
 				return err
 			}
@@ -60,12 +64,13 @@ over SMPP: the reply is kept in the store's message log as dry_run.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", "", "data directory holding the store (created if missing)")
+	f.StringVar(&database, "database", "", "the PostgreSQL store's URL, postgres://… (instead of --data)")
 	f.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
 	f.StringVar(&at, "at", "", "the engine's clock, RFC 3339 (default: now)")
 	f.StringVar(&operator, "operator", "proximus", "operator whose SMSC delivered the SMS")
 	f.StringVar(&from, "from", "", "sender's number, e.g. +32475000001")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
-	_ = cmd.MarkFlagRequired("data")
+	cmd.MarkFlagsOneRequired("data", "database")
 	_ = cmd.MarkFlagRequired("from")
 	return cmd
 }

@@ -13,9 +13,7 @@ import (
 	"smspark/audit"
 	"smspark/billing"
 	"smspark/config"
-	"smspark/httpapi"
 	"smspark/payments"
-	"smspark/store"
 	"smspark/vouchers"
 )
 
@@ -30,17 +28,17 @@ func newVouchersCommand() *cobra.Command {
 
 	// run runs f on the voucher service of --data, or remote on --server,
 	// and prints the order it returns.
-	run := func(cmd *cobra.Command, local func(context.Context, *vouchers.Service, time.Time, *time.Location) (httpapi.AdminVoucherLookup, error),
-		remote func(context.Context, *adminClient) (httpapi.AdminVoucherLookup, error)) error {
+	run := func(cmd *cobra.Command, local func(context.Context, *vouchers.Service, time.Time, *time.Location) (vouchers.Lookup, error),
+		remote func(context.Context, *adminClient) (vouchers.Lookup, error)) error {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return err
 		}
-		var out httpapi.AdminVoucherLookup
+		var out vouchers.Lookup
 		if t.remote() {
 			out, err = remote(cmd.Context(), t.client())
 		} else {
-			out, err = withVoucherService(cmd.Context(), cfg, t, voucherAction(cmd.Name()), func(svc *vouchers.Service) (httpapi.AdminVoucherLookup, error) {
+			out, err = withVoucherService(cmd.Context(), cfg, t, voucherAction(cmd.Name()), func(svc *vouchers.Service) (vouchers.Lookup, error) {
 				return local(cmd.Context(), svc, time.Now(), cfg.Location)
 			})
 		}
@@ -59,15 +57,15 @@ func newVouchersCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req.Channel = vouchers.ChannelBackoffice
-			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (httpapi.AdminVoucherLookup, error) {
+			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (vouchers.Lookup, error) {
 				o, err := svc.PlaceOrder(ctx, req)
 				if err != nil && (!errors.Is(err, vouchers.ErrPaymentUnavailable) || o.ID == "") {
-					return httpapi.AdminVoucherLookup{}, err
+					return vouchers.Lookup{}, err
 				}
-				d, err := httpapi.NewOrderDetail(ctx, svc, o, now, loc)
-				return httpapi.AdminVoucherLookup{Order: d}, err
-			}, func(ctx context.Context, c *adminClient) (httpapi.AdminVoucherLookup, error) {
-				var out httpapi.AdminVoucherLookup
+				d, err := vouchers.Detail(ctx, svc, o, now, loc)
+				return vouchers.Lookup{Order: d}, err
+			}, func(ctx context.Context, c *adminClient) (vouchers.Lookup, error) {
+				var out vouchers.Lookup
 				err := c.do(ctx, "POST", "/admin/vouchers/orders", map[string]any{"city": req.City, "type": req.Type,
 					"citizen": req.Citizen, "street": req.Address.Street, "number": req.Address.Number,
 					"zone": req.Address.Zone, "postcode": req.Address.Postcode, "town": req.Address.Town, "quantity": req.Quantity, "language": req.Language}, &out)
@@ -95,15 +93,15 @@ func newVouchersCommand() *cobra.Command {
 		Short: "Cancel an order awaiting payment (its quota and free bundles are released)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (httpapi.AdminVoucherLookup, error) {
+			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (vouchers.Lookup, error) {
 				o, err := svc.Cancel(ctx, args[0])
 				if err != nil {
-					return httpapi.AdminVoucherLookup{}, err
+					return vouchers.Lookup{}, err
 				}
-				d, err := httpapi.NewOrderDetail(ctx, svc, o, now, loc)
-				return httpapi.AdminVoucherLookup{Order: d}, err
-			}, func(ctx context.Context, c *adminClient) (httpapi.AdminVoucherLookup, error) {
-				var out httpapi.AdminVoucherLookup
+				d, err := vouchers.Detail(ctx, svc, o, now, loc)
+				return vouchers.Lookup{Order: d}, err
+			}, func(ctx context.Context, c *adminClient) (vouchers.Lookup, error) {
+				var out vouchers.Lookup
 				err := c.do(ctx, "POST", "/admin/vouchers/orders/"+pathEscape(args[0])+"/cancel", nil, &out)
 				return out, err
 			})
@@ -115,10 +113,10 @@ func newVouchersCommand() *cobra.Command {
 		Short: "Show an order with its vouchers, found by its id or by one of its codes",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (httpapi.AdminVoucherLookup, error) {
-				return httpapi.LookupVouchers(ctx, svc, args[0], now, loc)
-			}, func(ctx context.Context, c *adminClient) (httpapi.AdminVoucherLookup, error) {
-				var out httpapi.AdminVoucherLookup
+			return run(cmd, func(ctx context.Context, svc *vouchers.Service, now time.Time, loc *time.Location) (vouchers.Lookup, error) {
+				return vouchers.Find(ctx, svc, args[0], now, loc)
+			}, func(ctx context.Context, c *adminClient) (vouchers.Lookup, error) {
+				var out vouchers.Lookup
 				err := c.do(ctx, "GET", "/admin/vouchers/"+pathEscape(strings.TrimSpace(args[0])), nil, &out)
 				return out, err
 			})
@@ -132,15 +130,15 @@ func newVouchersCommand() *cobra.Command {
 // --data. Payments start on the built-in test provider, whose page is the
 // engine's HTTP address.
 // It records action (none: "") in the audit trail.
-func withVoucherService(ctx context.Context, cfg *config.Config, t *target, action string, f func(*vouchers.Service) (httpapi.AdminVoucherLookup, error)) (httpapi.AdminVoucherLookup, error) {
+func withVoucherService(ctx context.Context, cfg *config.Config, t *target, action string, f func(*vouchers.Service) (vouchers.Lookup, error)) (vouchers.Lookup, error) {
 	db, err := t.localStore()
 	if err != nil {
-		return httpapi.AdminVoucherLookup{}, err
+		return vouchers.Lookup{}, err
 	}
 	defer db.Close()
 	svc, err := newVoucherService(cfg, db)
 	if err != nil {
-		return httpapi.AdminVoucherLookup{}, err
+		return vouchers.Lookup{}, err
 	}
 	out, err := f(svc)
 	if err != nil || action == "" {
@@ -161,13 +159,13 @@ func voucherAction(command string) string {
 	return ""
 }
 
-func newVoucherService(cfg *config.Config, db *store.DB) (*vouchers.Service, error) {
+func newVoucherService(cfg *config.Config, db appStore) (*vouchers.Service, error) {
 	return vouchers.New(vouchers.Options{Types: voucherTypes(cfg), Store: db, Clock: time.Now, Random: rand.Reader,
 		Location: cfg.Location, Payments: payments.Provider{BaseURL: "http://" + cfg.HTTP.Listen}})
 }
 
 // outputOrder prints an order and its vouchers, or JSON.
-func outputOrder(cmd *cobra.Command, l httpapi.AdminVoucherLookup, asJSON bool, loc *time.Location) error {
+func outputOrder(cmd *cobra.Command, l vouchers.Lookup, asJSON bool, loc *time.Location) error {
 	if asJSON {
 		return writeJSON(cmd, l)
 	}

@@ -111,8 +111,11 @@ func TestE2EConnectionKilledMidWindow(t *testing.T) {
 // TestE2EThrottlingObeyed: an SMSC that accepts 5 submits a second answers
 // the rest ESME_RTHROTTLED; the engine backs off and retries, and every
 // reply is delivered exactly once.
-func TestE2EThrottlingObeyed(t *testing.T) {
-	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true})
+func TestE2EThrottlingObeyed(t *testing.T) { e2eThrottlingObeyed(t, "") }
+
+// e2eThrottlingObeyed runs TestE2EThrottlingObeyed on a store.
+func e2eThrottlingObeyed(t *testing.T, database string) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: true, database: database})
 	if err := e.sim.SetFault(smsc.Fault{Kind: smsc.FaultThrottle, PerSecond: 5}); err != nil {
 		t.Fatal(err)
 	}

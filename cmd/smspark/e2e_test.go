@@ -45,6 +45,9 @@ type e2eOptions struct {
 	maxPerSecond int
 	// configure, when set, changes the reference configuration.
 	configure func(*config.Config)
+	// database, when set, is the PostgreSQL store's URL (else bbolt in a
+	// temporary directory).
+	database string
 }
 
 func startE2E(t *testing.T, o e2eOptions) *e2e {
@@ -77,7 +80,7 @@ func startE2E(t *testing.T, o e2eOptions) *e2e {
 	cfg.SMSCs = []config.SMSC{{Name: "proximus-1", Operator: "proximus", Address: sim.Addr(), SystemID: "smspark",
 		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second, MaxSubmitsPerSecond: o.maxPerSecond,
 		ReconnectMin: 10 * time.Millisecond, ReconnectMax: 200 * time.Millisecond}}
-	e.main = &Main{Config: cfg, DataDir: e.dir, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t)}
+	e.main = &Main{Config: cfg, DataDir: e.dir, Database: o.database, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t)}
 	if !o.realClock {
 		e.main.Clock = e.clock
 	}
@@ -181,46 +184,52 @@ var bindModes = []string{config.BindTransceiver, config.BindTransmitterReceiver}
 // in both bind modes.
 func TestE2EWorkedExamples(t *testing.T) {
 	for _, mode := range bindModes {
-		t.Run(mode, func(t *testing.T) {
-			e := startE2E(t, e2eOptions{mode: mode})
-			const a = "+32475000001"
-			// Spend the free first use on a Sunday.
-			if mt := e.sms("2026-11-22T10:00:00+01:00", a, "1021 9ZZZ999"); mt.From != "4411" {
-				t.Fatalf("first use: %+v", mt)
-			}
-			e.sms("2026-11-22T10:01:00+01:00", a, "Q")
+		t.Run(mode, func(t *testing.T) { e2eWorkedExamples(t, e2eOptions{mode: mode}) })
+	}
+}
 
-			steps := []struct{ at, text, from, contains string }{
-				{"2026-11-23T10:00:00+01:00", "1021 1ABC123", "4411", "1ABC123"},
-				{"2026-11-23T11:08:00+01:00", "Q", "4411", "€ 2,83"},
-				{"2026-11-23T12:00:00+01:00", "8500 1ABC123", "4411", "8500"},
-				{"2026-11-23T12:45:00+01:00", "Q", "4411", "€ 0,38"},
-				{"2026-11-22T10:00:00+01:00", "1021 1ABC123", "4411", "1021"},
-				{"2026-11-22T12:00:00+01:00", "Q", "4411", "€ 0,00"},
-				{"2026-11-23T14:00:00+01:00", "1021 1ABC123", "4411", "1021"},
-				{"2026-11-23T14:05:00+01:00", "hello", "4400", "1021"},
-			}
-			for _, s := range steps {
-				mt := e.sms(s.at, a, s.text)
-				if mt.From != s.from || !strings.Contains(mt.Text, s.contains) || mt.RegisteredDelivery != 1 {
-					t.Fatalf("%s %q: from %s registered %d text %q; want from %s containing %q",
-						s.at, s.text, mt.From, mt.RegisteredDelivery, mt.Text, s.from, s.contains)
-				}
-			}
-			// Nothing else: the session ends at 18:30 (4 h 30) charged 1125.
-			e.deliver("2026-11-23T19:00:00+01:00", smsc.MO{From: a, Text: "I"})
-			expired, status := e.reply(a), e.reply(a)
-			if !strings.Contains(expired.Text, "€ 11,25") || !strings.Contains(expired.Text, "18:30") || status.From != "4411" {
-				t.Fatalf("expiry %q, then %q", expired.Text, status.Text)
-			}
-		})
+// e2eWorkedExamples runs the worked examples on a store (o.database).
+func e2eWorkedExamples(t *testing.T, o e2eOptions) {
+	e := startE2E(t, o)
+	const a = "+32475000001"
+	// Spend the free first use on a Sunday.
+	if mt := e.sms("2026-11-22T10:00:00+01:00", a, "1021 9ZZZ999"); mt.From != "4411" {
+		t.Fatalf("first use: %+v", mt)
+	}
+	e.sms("2026-11-22T10:01:00+01:00", a, "Q")
+
+	steps := []struct{ at, text, from, contains string }{
+		{"2026-11-23T10:00:00+01:00", "1021 1ABC123", "4411", "1ABC123"},
+		{"2026-11-23T11:08:00+01:00", "Q", "4411", "€ 2,83"},
+		{"2026-11-23T12:00:00+01:00", "8500 1ABC123", "4411", "8500"},
+		{"2026-11-23T12:45:00+01:00", "Q", "4411", "€ 0,38"},
+		{"2026-11-22T10:00:00+01:00", "1021 1ABC123", "4411", "1021"},
+		{"2026-11-22T12:00:00+01:00", "Q", "4411", "€ 0,00"},
+		{"2026-11-23T14:00:00+01:00", "1021 1ABC123", "4411", "1021"},
+		{"2026-11-23T14:05:00+01:00", "hello", "4400", "1021"},
+	}
+	for _, s := range steps {
+		mt := e.sms(s.at, a, s.text)
+		if mt.From != s.from || !strings.Contains(mt.Text, s.contains) || mt.RegisteredDelivery != 1 {
+			t.Fatalf("%s %q: from %s registered %d text %q; want from %s containing %q",
+				s.at, s.text, mt.From, mt.RegisteredDelivery, mt.Text, s.from, s.contains)
+		}
+	}
+	// Nothing else: the session ends at 18:30 (4 h 30) charged 1125.
+	e.deliver("2026-11-23T19:00:00+01:00", smsc.MO{From: a, Text: "I"})
+	expired, status := e.reply(a), e.reply(a)
+	if !strings.Contains(expired.Text, "€ 11,25") || !strings.Contains(expired.Text, "18:30") || status.From != "4411" {
+		t.Fatalf("expiry %q, then %q", expired.Text, status.Text)
 	}
 }
 
 // TestE2ELongUCS2MO: a concatenated UCS-2 MO (8-bit, 16-bit UDH and SAR)
 // is reassembled and handled as one command.
-func TestE2ELongUCS2MO(t *testing.T) {
-	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: os.Getenv("REAL") != ""})
+func TestE2ELongUCS2MO(t *testing.T) { e2eLongUCS2MO(t, "") }
+
+// e2eLongUCS2MO runs TestE2ELongUCS2MO on a store (database, "": bbolt).
+func e2eLongUCS2MO(t *testing.T, database string) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransceiver, realClock: os.Getenv("REAL") != "", database: database})
 	text := "1021" + strings.Repeat("\u3000", 90) + "1ABC123" // ideographic spaces: not GSM, > 70 chars
 	for i, v := range []smsc.MO{{Text: text}, {Text: text, Ref16: true}, {Text: text, SAR: true}} {
 		v.From = fmt.Sprintf("+3247500010%d", i)
@@ -238,8 +247,11 @@ func TestE2ELongUCS2MO(t *testing.T) {
 
 // TestE2ELongReplySplit: a status reply with many sessions goes out as a
 // concatenated MT.
-func TestE2ELongReplySplit(t *testing.T) {
-	e := startE2E(t, e2eOptions{mode: config.BindTransmitterReceiver})
+func TestE2ELongReplySplit(t *testing.T) { e2eLongReplySplit(t, "") }
+
+// e2eLongReplySplit runs TestE2ELongReplySplit on a store.
+func e2eLongReplySplit(t *testing.T, database string) {
+	e := startE2E(t, e2eOptions{mode: config.BindTransmitterReceiver, database: database})
 	const p = "+32475000009"
 	if _, err := e.main.Engine.CreateAccount(context.Background(), sessions.Pro, []string{p}); err != nil {
 		t.Fatal(err)

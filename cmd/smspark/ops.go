@@ -79,7 +79,8 @@ func (m *Main) zone(code string) (tariffs.Zone, bool) { return m.config().Zone(c
 
 // retain removes, once a day, ended sessions, MO journal entries and sent
 // messages older than RetentionMonths (their statements long closed), and
-// idempotency records and payment nonces older than a day.
+// idempotency records, payment nonces and the index of sessions ended
+// over a day ago.
 func (m *Main) retain(ctx context.Context) error {
 	for {
 		// Idempotent responses and payment nonces are kept a day.
@@ -87,6 +88,11 @@ func (m *Main) retain(ctx context.Context) error {
 			m.Logger.Error().Err(err).Msg("pruning idempotency records failed; trying again tomorrow")
 		} else if n > 0 {
 			m.Logger.Info().Int("records", n).Msg("retention: idempotency records and payment nonces older than a day removed")
+		}
+		if n, err := m.DB.PruneEndedIndex(ctx, m.Clock.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			m.Logger.Error().Err(err).Msg("pruning the index of ended sessions failed; trying again tomorrow")
+		} else if n > 0 {
+			m.Logger.Info().Int("entries", n).Msg("retention: index entries of sessions ended over a day ago removed")
 		}
 		if m.RetentionMonths > 0 {
 			cutoff := m.Clock.Now().AddDate(0, -m.RetentionMonths, 0)

@@ -14,7 +14,7 @@ import (
 
 // webRecords lets the motorist's page read the number's records in the
 // store.
-type webRecords struct{ db *store.DB }
+type webRecords struct{ db appStore }
 
 func (r webRecords) Sessions(ctx context.Context, number string) ([]sessions.Session, error) {
 	return r.db.Sessions(ctx, store.SessionFilter{Number: number})
@@ -22,7 +22,7 @@ func (r webRecords) Sessions(ctx context.Context, number string) ([]sessions.Ses
 
 func (r webRecords) Settings(ctx context.Context, number string) (sessions.Settings, error) {
 	st, err := r.db.Settings(ctx, number)
-	if errors.Is(err, store.ErrNotFound) {
+	if isNotFound(err) {
 		return sessions.Settings{Number: number}, nil
 	}
 	return st, err

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,13 +12,11 @@ import (
 
 	"smspark/config"
 	"smspark/daycards"
-	"smspark/httpapi"
 	"smspark/msisdn"
 	"smspark/password"
 	"smspark/payments"
 	"smspark/permits"
 	"smspark/sessions"
-	"smspark/store"
 	"smspark/tariffs"
 	"smspark/vouchers"
 )
@@ -44,7 +41,7 @@ type systemClock struct{}
 func (systemClock) Now() time.Time { return time.Now() }
 
 // engineOptions maps the configuration onto the engine's options.
-func engineOptions(cfg *config.Config, db *store.DB, clock sessions.Clock) sessions.Options {
+func engineOptions(cfg *config.Config, db appStore, clock sessions.Clock) sessions.Options {
 	ops := make(map[string]sessions.Operator, len(cfg.Operators))
 	for name, op := range cfg.Operators {
 		ops[name] = sessions.Operator{Name: name, Billing: op.OperatorBilling, MonthlyLimit: op.MobilePaymentLimit}
@@ -75,11 +72,11 @@ func reducedTariffs(cfg *config.Config) map[string]int {
 }
 
 // voucherLookup lets the engine find vouchers in the store.
-type voucherLookup struct{ db *store.DB }
+type voucherLookup struct{ db appStore }
 
 func (l voucherLookup) Voucher(ctx context.Context, code string) (sessions.VoucherInfo, error) {
 	v, err := l.db.Voucher(ctx, vouchers.NormalizeCode(code))
-	if errors.Is(err, store.ErrNotFound) {
+	if isNotFound(err) {
 		return sessions.VoucherInfo{}, fmt.Errorf("%w: %s", sessions.ErrVoucherNotFound, code)
 	}
 	if err != nil {
@@ -89,13 +86,13 @@ func (l voucherLookup) Voucher(ctx context.Context, code string) (sessions.Vouch
 		Used: v.Status == vouchers.StatusUsed}, nil
 }
 
-// openEngine opens the store in dataDir and starts an engine on it. The
-// caller closes the returned store.
-func openEngine(ctx context.Context, cfg *config.Config, dataDir string, clock sessions.Clock, dryRun bool) (*sessions.Engine, *store.DB, error) {
-	if dataDir == "" {
-		return nil, nil, fmt.Errorf("--data is required")
+// openEngine opens the store at where (a data directory or a PostgreSQL
+// URL) and starts an engine on it. The caller closes the returned store.
+func openEngine(ctx context.Context, cfg *config.Config, where string, clock sessions.Clock, dryRun bool) (*sessions.Engine, appStore, error) {
+	if where == "" {
+		return nil, nil, fmt.Errorf("--data or --database is required")
 	}
-	db, err := store.Open(dataDir, store.Options{})
+	db, err := openStore(ctx, where, storeOptions{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,9 +145,9 @@ func permitTypes(cfg *config.Config) []permits.Type {
 
 // permitServices builds the permit and day card services on the store,
 // their indexes loaded; both pay through the provider.
-func permitServices(ctx context.Context, cfg *config.Config, db *store.DB, clock sessions.Clock,
+func permitServices(ctx context.Context, cfg *config.Config, db appStore, clock sessions.Clock,
 	provider *payments.Provider) (*permits.Service, *daycards.Service, error) {
-	pay := httpapi.ProviderPayments{Provider: provider}
+	pay := provider
 	ps, err := permits.New(ctx, permits.Options{Types: permitTypes(cfg), Store: db, Payments: pay,
 		Clock: clock.Now, Location: cfg.Location})
 	if err != nil {

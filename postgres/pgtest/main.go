@@ -2,28 +2,37 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 )
 
-// Shared is the server Run started for a test binary, nil until then or
-// when none could start (startErr says why). It is the one piece of
-// package state: a test binary's server lives as long as the binary.
+// shared is the server of a test binary, started by the first DB call (a
+// binary whose tests filtered out every PostgreSQL test starts none) and
+// stopped by Run. It is the package's one piece of state: a test binary's
+// server lives as long as the binary.
 type shared struct {
-	srv *Server
-	err error
+	once sync.Once
+	mu   sync.Mutex
+	srv  *Server
+	err  error
+	run  bool // Run is in charge of stopping it
 }
 
 var current shared
 
-// Run starts one server for the test binary, runs its tests and stops
-// the server; TestMain returns its result to os.Exit. Tests that need the
-// server call DB.
+// Run runs the test binary's tests and stops the server if one of them
+// started it; TestMain returns its result to os.Exit.
 func Run(m *testing.M) int {
-	srv, err := Start(context.Background())
-	current = shared{srv: srv, err: err}
+	current.mu.Lock()
+	current.run = true
+	current.mu.Unlock()
 	code := m.Run()
+	current.mu.Lock()
+	srv := current.srv
+	current.mu.Unlock()
 	if srv != nil {
 		if err := srv.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -35,27 +44,40 @@ func Run(m *testing.M) int {
 	return code
 }
 
-// DB returns the URL of a new, empty database on the binary's server; it
-// skips t (see Skip) when there is no server, and fails t when the server
-// did not start although the binaries are there.
-func DB(t testing.TB) string {
+// server returns the binary's server, starting it the first time.
+func server(t testing.TB) *Server {
 	t.Helper()
+	current.mu.Lock()
+	run := current.run
+	current.mu.Unlock()
+	if !run {
+		t.Fatal("pgtest: call pgtest.Run from TestMain: it stops the server")
+	}
+	current.once.Do(func() {
+		srv, err := Start(context.Background(), Options{})
+		current.mu.Lock()
+		current.srv, current.err = srv, err
+		current.mu.Unlock()
+	})
+	current.mu.Lock()
+	defer current.mu.Unlock()
 	if current.srv == nil {
-		if current.err == nil {
-			t.Fatal("pgtest: DB called without pgtest.Run in TestMain")
-		}
-		if current.err == ErrNoBinaries {
+		if errors.Is(current.err, ErrNoBinaries) {
 			Skip(t, current.err)
 		}
 		t.Fatal(current.err)
 	}
-	url, err := current.srv.CreateDatabase(context.Background())
+	return current.srv
+}
+
+// DB returns the URL of a new, empty database on the binary's server; it
+// skips t (see Skip) when PostgreSQL is not installed, and fails t when
+// the server did not start although it is.
+func DB(t testing.TB) string {
+	t.Helper()
+	url, err := server(t).CreateDatabase(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return url
 }
-
-// Server returns the binary's server, or nil (DB's rules for skipping
-// apply to whoever calls it).
-func Current() *Server { return current.srv }

@@ -29,6 +29,11 @@ type Stores struct {
 	Vouchers vouchers.Store
 	Permits  permits.Store
 	DayCards daycards.Store
+	// Records, if set, is checked too (the edges' direct reads and
+	// writes), with the implementation's ErrNotFound and ErrInvalidChange.
+	Records          Records
+	ErrNotFound      error
+	ErrInvalidChange error
 }
 
 // Run runs the contract against the stores open returns; open gives a new,
@@ -38,6 +43,12 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("vouchers", func(t *testing.T) { runVouchers(t, open) })
 	t.Run("permits", func(t *testing.T) { runPermits(t, open) })
 	t.Run("daycards", func(t *testing.T) { runDayCards(t, open) })
+	t.Run("records", func(t *testing.T) {
+		if open(t).Records == nil {
+			t.Skip("the store gives no Records")
+		}
+		runRecords(t, open)
+	})
 }
 
 // t0 is the suite's reference time, a Monday morning in Brussels winter time.
