@@ -42,7 +42,6 @@ var tooLong = map[string]string{
 	"cmd/smspark/command_permits.go:newPermitsCommand":       "w10cli (#10.7)",
 	"cmd/smspark/command_sim.go:newSimCommand":               "w10cli (#10.7)",
 	"cmd/smspark/command_tariffs.go:newTariffsCommand":       "w10cli (#10.7)",
-	"permits/service.go":                                     "w10pay (#10.4)",
 	"vouchers/service.go":                                    "w10pay (#10.4)",
 }
 
