@@ -53,13 +53,21 @@ func axeSource(t *testing.T) string {
 // wide (375 is a phone).
 func chrome(t *testing.T, width int) context.Context {
 	t.Helper()
+	// The profile is not t.TempDir: Chromium's helper processes (crashpad)
+	// may still write into it after the browser ended, and its removal
+	// is best effort rather than a failure of the test.
+	profile, err := os.MkdirTemp("", "smspark-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "nl-BE,nl"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, 900)}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		chromedp.UserDataDir(profile), chromedp.WindowSize(width, 900)}
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)
