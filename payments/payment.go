@@ -6,21 +6,23 @@ import (
 	"fmt"
 	"io"
 
+	"smspark"
 	"smspark/billing"
 )
 
 // Errors of a purchase's payment; the selling packages (vouchers, permits,
-// daycards) return them, wrapped.
+// daycards) return them, wrapped. The outcomes are coded (smspark.Error):
+// the edges translate them by their code.
 var (
 	// ErrWrongReference means a result quotes a reference that is not the
 	// purchase's current payment (a superseded attempt: the caller
 	// refunds it).
-	ErrWrongReference = errors.New("not the current payment reference")
+	ErrWrongReference = &smspark.Error{Code: smspark.ECONFLICT, Message: "not the current payment reference"}
 	// ErrNotPayable means the purchase is not awaiting payment.
-	ErrNotPayable = errors.New("not awaiting payment")
+	ErrNotPayable = &smspark.Error{Code: smspark.ECONFLICT, Message: "not awaiting payment"}
 	// ErrUnavailable means the provider could not start a payment; the
 	// purchase stays payable (a retry starts a new attempt).
-	ErrUnavailable = errors.New("payment could not be started")
+	ErrUnavailable = &smspark.Error{Code: smspark.EUNAVAILABLE, Message: "payment could not be started"}
 	// ErrRandom means the random source failed while making an ID.
 	ErrRandom = errors.New("random source failed")
 )

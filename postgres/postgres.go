@@ -64,6 +64,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	version int64
 	closed  atomic.Bool
+	epoch   atomic.Int64 // the fencing epoch (lease.go); 0: unfenced
 	group   *groupcommit.Group[[]sessions.Change]
 	// life is the group commit's context, cancelled by Close.
 	life context.Context

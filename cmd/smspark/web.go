@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"smspark/billing"
 	"smspark/httpapi"
 	"smspark/sessions"
 	"smspark/store"
@@ -32,6 +33,18 @@ func (r webRecords) Messages(ctx context.Context, number string) ([]sessions.Mes
 	return r.db.Messages(ctx, store.MessageFilter{To: number})
 }
 
+// webStatements builds the page's statements as the API and the CLI do.
+type webStatements struct{ m *Main }
+
+func (s webStatements) Statement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
+	return billing.Build(ctx, s.m.DB, a, month, tariffs.ZoneNamer(s.m.zone), s.m.Config.Location)
+}
+
+// alwaysLeader is the node until the cluster exists: every node writes.
+type alwaysLeader struct{}
+
+func (alwaysLeader) Leader() bool { return true }
+
 // webRoutes serves the motorist's page at / on the API's listener; its
 // logins share the API's rate limits.
 func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
@@ -47,6 +60,7 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 			return number, nil
 		}
 		page, err := web.New(web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
+			Statements: webStatements{m}, Node: alwaysLeader{},
 			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
 			Logger: m.Logger.With().Str("component", "web").Logger()})
 		if err != nil {
