@@ -40,6 +40,9 @@ func (v view) When(t time.Time) string {
 	return t.In(v.loc).Format("02/01/2006 15:04")
 }
 
+// Date writes a day as dd/mm/yyyy.
+func (v view) Date(t time.Time) string { return t.In(v.loc).Format("02/01/2006") }
+
 // ISO is t for a <time datetime> attribute.
 func (v view) ISO(t time.Time) string { return t.In(v.loc).Format(time.RFC3339) }
 
@@ -66,7 +69,7 @@ func (p *Page) view(r *http.Request, page string, s login) view {
 	return v
 }
 
-var pages = []string{"login", "help", "now", "history", "notifications", "settings", "refused"}
+var pages = []string{"login", "help", "now", "history", "statements", "notifications", "settings", "refused"}
 
 func (p *Page) parse() error {
 	p.tmpl = map[string]*template.Template{}

@@ -52,6 +52,9 @@ type Options struct {
 	// Login checks PASS credentials and returns the number in E.164, or
 	// ErrTooManyLogins or ErrBadCredentials (rate limited with the API).
 	Login func(r *http.Request, username, password string) (string, error)
+	// Statements builds an account's monthly statement (nil: no
+	// Statements page).
+	Statements StatementBuilder
 	// Zones lists the configured zones, for the start form.
 	Zones    func() []tariffs.Zone
 	Clock    func() time.Time
@@ -111,6 +114,8 @@ func (p *Page) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /now/start", p.member(p.start))
 	mux.HandleFunc("POST /now/stop", p.member(p.stop))
 	mux.HandleFunc("GET /history", p.member(p.history))
+	mux.HandleFunc("GET /statements", p.member(p.statements))
+	mux.HandleFunc("GET /statements/{month}/{format}", p.member(p.statementFile))
 	mux.HandleFunc("GET /notifications", p.member(p.notifications))
 	mux.HandleFunc("GET /settings", p.member(p.settings))
 	mux.HandleFunc("POST /settings", p.member(p.saveSettings))

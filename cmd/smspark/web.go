@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"smspark/billing"
 	"smspark/httpapi"
 	"smspark/sessions"
 	"smspark/store"
@@ -47,7 +48,7 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 			return number, nil
 		}
 		page, err := web.New(web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
-			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
+			Statements: m.webStatement, Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
 			Logger: m.Logger.With().Str("component", "web").Logger()})
 		if err != nil {
 			// The templates are embedded: a parse error is a build defect.
@@ -56,6 +57,12 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 		}
 		page.Routes(mux)
 	}
+}
+
+// webStatement builds an account's statement for the motorist's page, as
+// the API's /v1/me/statements does.
+func (m *Main) webStatement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
+	return billing.Build(ctx, m.DB, a, month, tariffs.ZoneNamer(m.zone), m.Config.Location)
 }
 
 // zones are the configured zones, every city's.
