@@ -8,7 +8,7 @@ export CGO_ENABLED ?= 1
 # environment sets (a host's "local" would keep an older, vulnerable Go).
 export GOTOOLCHAIN := auto
 
-.PHONY: all build test demo lint bench bench-smpp fuzz clean
+.PHONY: all build test demo lint bench bench-smpp bench-scale fuzz clean
 
 all: build
 
@@ -28,6 +28,7 @@ SKIPS := $(CURDIR)/.test-skips
 test:
 	$(GO) vet ./...
 	@rm -f $(SKIPS)
+	@echo "$(GO) test -race -count=1 ./..."
 	@SMSPARK_SKIPS_FILE=$(SKIPS) $(GO) test -race -count=1 ./...; rc=$$?; \
 	if [ -s $(SKIPS) ]; then \
 		echo; echo "*** make test SKIPPED these tests (set SMSPARK_REQUIRE_POSTGRES=1 to fail instead):"; \
@@ -52,6 +53,10 @@ bench:
 ## bench-smpp: serve against sim --load, one table (scripts/bench.sh; BENCH_SECONDS=15 ...)
 bench-smpp:
 	scripts/bench.sh
+
+## bench-scale: warden lookups (16/64/256 connections) and the 1 M-session start (scripts/bench-scale.sh)
+bench-scale:
+	scripts/bench-scale.sh
 
 ## fuzz: a short run of every fuzz target
 fuzz:

@@ -11,22 +11,23 @@
 // sessions.Permits), so that the daemon can combine both.
 //
 // It is pure domain: it imports only the standard library and smspark's
-// other domain packages. Persistence (Store), payment (permits.Payments,
-// shared with permits), the clock and the random source are injected;
+// other domain packages. Persistence (Store), payment (payments.Starter,
+// shared with vouchers and permits), the clock and the random source are injected;
 // package store implements Store. Dates are local dates of the Service's
 // location, Europe/Brussels in production.
 package daycards
 
 import (
 	"errors"
+	"smspark/tariffs"
 	"time"
 
 	"smspark/billing"
-	"smspark/permits"
+	"smspark/payments"
 )
 
-// Errors callers branch on. Methods wrap them with %w and detail. Those
-// shared with permits are the same values, so errors.Is works with either.
+// Errors callers branch on. Methods wrap them with %w and detail. Those of
+// payment are package payments' values, so errors.Is works with either.
 var (
 	// ErrUnknownZone means the zone is not configured or sells no day
 	// cards (no day price).
@@ -53,12 +54,12 @@ var (
 	// ErrDayNotFound means no day of the card is spent on that date.
 	ErrDayNotFound = errors.New("no day spent on that date")
 
-	ErrInvalidPlate       = permits.ErrInvalidPlate
-	ErrInvalidDate        = permits.ErrInvalidDate
-	ErrWrongReference     = permits.ErrWrongReference
-	ErrNotPayable         = permits.ErrNotPayable
-	ErrPaymentUnavailable = permits.ErrPaymentUnavailable
-	ErrRandom             = permits.ErrRandom
+	ErrInvalidPlate       = errors.New("invalid plate")
+	ErrInvalidDate        = tariffs.ErrInvalidDate
+	ErrWrongReference     = payments.ErrWrongReference
+	ErrNotPayable         = payments.ErrNotPayable
+	ErrPaymentUnavailable = payments.ErrUnavailable
+	ErrRandom             = payments.ErrRandom
 )
 
 // MaxDays is the most days one card may hold.
@@ -120,7 +121,7 @@ func (u Use) StatusAt(now time.Time, loc *time.Location) UseStatus {
 
 // Card is a motorist's day card: Days days of one zone.
 type Card struct {
-	// ID is "D" and 10 random characters of permits.Alphabet.
+	// ID is "D" and 10 random characters of payments.Alphabet.
 	ID string `json:"id"`
 	// Number is the owner's mobile number, E.164.
 	Number   string `json:"number"`
@@ -136,7 +137,7 @@ type Card struct {
 	Created    time.Time `json:"created"`
 	PaidAt     time.Time `json:"paid_at,omitzero"`
 	// Payment is the current payment attempt.
-	Payment permits.Payment `json:"payment"`
+	Payment payments.Payment `json:"payment"`
 	// Communication is billing.StructuredFor("daycard|" + ID).
 	Communication billing.Structured `json:"communication"`
 	// Uses are the days spent, cancelled ones included, in the order

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"smspark/payments"
 	"sync"
 	"testing"
 	"time"
 
 	"smspark/config"
 	"smspark/daycards"
-	"smspark/permits"
 	"smspark/tariffs"
 )
 
@@ -35,7 +35,7 @@ func at(tb testing.TB, s string) time.Time {
 
 func date(tb testing.TB, s string) tariffs.Date {
 	tb.Helper()
-	d, err := permits.ParseDate(s)
+	d, err := tariffs.ParseDate(s)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -103,18 +103,18 @@ type fakePayments struct {
 	mu   sync.Mutex
 	n    int
 	down error
-	reqs []permits.PaymentRequest
+	reqs []payments.Request
 }
 
-func (f *fakePayments) Start(_ context.Context, r permits.PaymentRequest) (permits.Payment, error) {
+func (f *fakePayments) Start(_ context.Context, r payments.Request) (payments.Payment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.down != nil {
-		return permits.Payment{}, f.down
+		return payments.Payment{}, f.down
 	}
 	f.n++
 	f.reqs = append(f.reqs, r)
-	return permits.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
+	return payments.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
 }
 
 const (

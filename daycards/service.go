@@ -14,7 +14,7 @@ import (
 
 	"smspark/billing"
 	"smspark/parser"
-	"smspark/permits"
+	"smspark/payments"
 	"smspark/sessions"
 	"smspark/tariffs"
 )
@@ -46,8 +46,8 @@ type Options struct {
 	Zones []tariffs.Zone
 	// Store keeps the cards. Required.
 	Store Store
-	// Payments starts payments (the permits' adapter). Required.
-	Payments permits.Payments
+	// Payments starts payments (the payment provider, adapted). Required.
+	Payments payments.Starter
 	// Clock tells the time. Required.
 	Clock func() time.Time
 	// Random draws card IDs; nil means crypto/rand.Reader.
@@ -62,7 +62,7 @@ type Service struct {
 	zones    []tariffs.Zone
 	byCode   map[string]tariffs.Zone
 	store    Store
-	payments permits.Payments
+	payments payments.Starter
 	clock    func() time.Time
 	random   io.Reader
 	loc      *time.Location
@@ -166,15 +166,11 @@ func (s *Service) put(ctx context.Context, c Card, now time.Time) error {
 // startPayment starts a new payment of c (awaiting payment, stored) and
 // stores it as c's current one.
 func (s *Service) startPayment(ctx context.Context, c Card, now time.Time) (Card, error) {
-	pay, err := s.payments.Start(ctx, permits.PaymentRequest{ID: c.ID, Kind: Kind, AmountCents: c.PriceCents,
+	err := c.Payment.Begin(ctx, s.payments, payments.Request{ID: c.ID, Kind: Kind, AmountCents: c.PriceCents,
 		Communication: c.Communication})
-	if err == nil && pay.Reference == "" {
-		err = errors.New("no payment reference")
-	}
 	if err != nil {
-		return c, fmt.Errorf("daycards: card %s: %w: %w", c.ID, ErrPaymentUnavailable, err)
+		return c, fmt.Errorf("daycards: card %s: %w", c.ID, err)
 	}
-	c.Payment.Reference, c.Payment.RedirectURL, c.Payment.LastResult = pay.Reference, pay.RedirectURL, permits.ResultPending
 	if err := s.put(ctx, c, now); err != nil {
 		return c, fmt.Errorf("daycards: card %s: record payment: %w", c.ID, err)
 	}
@@ -197,32 +193,32 @@ func (s *Service) PaymentResult(ctx context.Context, id, reference string, paid 
 	if err != nil {
 		return Card{}, fmt.Errorf("daycards: payment result: %w", err)
 	}
-	if reference == "" || reference != c.Payment.Reference {
-		return c, fmt.Errorf("daycards: card %s: %w: %q", c.ID, ErrWrongReference, reference)
+	out, err := c.Payment.Settle(c.paymentState(), reference, paid, method)
+	if err != nil {
+		return c, fmt.Errorf("daycards: card %s: %w", c.ID, err)
 	}
-	switch c.Status {
-	case StatusPaid:
-		return c, nil
-	case StatusCancelled:
-		return c, fmt.Errorf("daycards: card %s: %w: cancelled", c.ID, ErrNotPayable)
-	}
-	if !paid && c.Payment.LastResult == permits.ResultFailed {
+	if out == payments.Unchanged {
 		return c, nil
 	}
 	now := s.clock()
-	c.Payment.Attempts++
-	if method != "" {
-		c.Payment.Method = method
-	}
-	if paid {
-		c.Payment.LastResult, c.Status, c.PaidAt = permits.ResultPaid, StatusPaid, now
-	} else {
-		c.Payment.LastResult = permits.ResultFailed
+	if out == payments.Paid {
+		c.Status, c.PaidAt = StatusPaid, now
 	}
 	if err := s.put(ctx, c, now); err != nil {
 		return Card{}, fmt.Errorf("daycards: card %s: payment result: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+// paymentState is where the card stands for its payment.
+func (c Card) paymentState() payments.State {
+	switch c.Status {
+	case StatusPaid:
+		return payments.Settled
+	case StatusCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
 }
 
 // RetryPayment starts a new payment attempt of the number's card awaiting
@@ -334,10 +330,10 @@ func (s *Service) Spend(ctx context.Context, number, id, plate string, dates ...
 	}
 	now := s.clock()
 	today := tariffs.DateOf(now, s.loc)
-	first := permits.Midnight(today, s.loc)
+	first := today.Midnight(s.loc)
 	seen := map[string]bool{}
 	for _, d := range dates {
-		m := permits.Midnight(d, s.loc)
+		m := d.Midnight(s.loc)
 		date := d.String()
 		switch {
 		case tariffs.DateOf(m, s.loc) != d:
@@ -409,7 +405,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 	if !ok {
 		return sessions.PermitInfo{}, false
 	}
-	from := permits.Midnight(tariffs.DateOf(local, s.loc), s.loc)
+	from := tariffs.DateOf(local, s.loc).Midnight(s.loc)
 	return sessions.PermitInfo{ID: id, Type: Kind, Plate: plate, Zones: []string{zone}, From: from,
 		Until: from.AddDate(0, 0, 1)}, true
 }
@@ -417,7 +413,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 // newID draws a card ID no stored card has.
 func (s *Service) newID(ctx context.Context) (string, error) {
 	for range maxTries {
-		id, err := permits.NewID(s.random, "D")
+		id, err := payments.NewID(s.random, "D")
 		if err != nil {
 			return "", err
 		}

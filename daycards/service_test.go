@@ -3,6 +3,7 @@ package daycards_test
 import (
 	"context"
 	"errors"
+	"smspark/payments"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func TestPayment(t *testing.T) {
 	if _, err := f.svc.Spend(ctx, alice, c.ID, "1ABC123", date(t, "2026-11-24")); !errors.Is(err, daycards.ErrNotPaid) {
 		t.Fatalf("spending an unpaid card: %v", err)
 	}
-	if c, err = f.svc.PaymentResult(ctx, c.ID, "pay-1", false, "visa"); err != nil || c.Payment.LastResult != permits.ResultFailed {
+	if c, err = f.svc.PaymentResult(ctx, c.ID, "pay-1", false, "visa"); err != nil || c.Payment.LastResult != payments.ResultFailed {
 		t.Fatalf("failed payment: %+v, %v", c.Payment, err)
 	}
 	if _, err := f.svc.RetryPayment(ctx, bob, c.ID); !errors.Is(err, daycards.ErrCardNotFound) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"smspark/daycards"
-	"smspark/permits"
 	"smspark/tariffs"
 )
 
@@ -236,7 +235,7 @@ func (a *dayCardAPI) spend(w http.ResponseWriter, r *http.Request) error {
 	}
 	dates := make([]tariffs.Date, 0, len(raw))
 	for _, s := range raw {
-		d, err := permits.ParseDate(s)
+		d, err := tariffs.ParseDate(s)
 		if err != nil {
 			return dayCardProblem(err)
 		}
@@ -250,7 +249,7 @@ func (a *dayCardAPI) spend(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *dayCardAPI) cancelDay(w http.ResponseWriter, r *http.Request) error {
-	d, err := permits.ParseDate(r.PathValue("date"))
+	d, err := tariffs.ParseDate(r.PathValue("date"))
 	if err != nil {
 		return dayCardProblem(err)
 	}

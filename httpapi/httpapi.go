@@ -9,9 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -81,14 +79,12 @@ type Options struct {
 // Server serves the HTTP API.
 type Server struct {
 	opts     Options
-	srv      *http.Server
-	ln       net.Listener
+	ep       endpoint
 	logins   *loginLimiter
 	keys     keyCache // API key records recently found in the store
 	tokens   *tokenStore
 	keyLocks keyLocks // requests with the same Idempotency-Key, one at a time
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	plumbing plumbing
 }
 
 // New returns a server; Listen then Run start it.
@@ -105,11 +101,12 @@ func New(opts Options) *Server {
 		reg = prometheus.NewRegistry()
 	}
 	f := promauto.With(reg)
-	s.requests = f.NewCounterVec(prometheus.CounterOpts{
+	s.plumbing = plumbing{logger: opts.Logger, metrics: &routeMetrics{}}
+	s.plumbing.metrics.requests = f.NewCounterVec(prometheus.CounterOpts{
 		Name: "smspark_http_requests_total",
 		Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
-	s.latency = f.NewHistogramVec(prometheus.HistogramOpts{
+	s.plumbing.metrics.latency = f.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smspark_http_request_duration_seconds",
 		Help:    "HTTP request latency by route.",
 		Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
@@ -129,13 +126,9 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, errNotFound("no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
-	s.srv = opts.Limits.server(mux)
+	s.ep = newEndpoint(opts.Addr, opts.Limits, mux)
 	return s
 }
-
-// HandlerFunc is an API handler: it returns a *Problem (or any error, a
-// 500) instead of writing one.
-type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Route registers an API handler with the authentication it requires;
 // other packages' routes (Options.Extra) use it too.
@@ -144,49 +137,17 @@ func (s *Server) Route(mux *http.ServeMux, pattern string, auth Auth, h HandlerF
 }
 
 func (s *Server) route(mux *http.ServeMux, pattern string, auth Auth, h HandlerFunc) {
-	// From the first scrape: the latency of the route, and its successes.
-	s.latency.WithLabelValues(pattern)
-	s.requests.WithLabelValues(pattern, "200")
-	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			if v := recover(); v != nil {
-				s.opts.Logger.Error().Interface("panic", v).Str("route", pattern).Msg("handler panicked")
-				s.writeProblem(rec, r, errors.New("panic"))
-			}
-			s.requests.WithLabelValues(pattern, strconv.Itoa(rec.status)).Inc()
-			s.latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
-		}()
-		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+	mux.HandleFunc(pattern, s.plumbing.handler(pattern, func(w http.ResponseWriter, r *http.Request) error {
 		p, err := s.authenticate(r, auth)
 		if err != nil {
-			s.writeProblem(rec, r, err)
-			return
+			return err
 		}
 		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		if r.Method == http.MethodPost {
-			err = s.idempotent(rec, r, p, h)
-		} else {
-			err = h(rec, r)
+			return s.idempotent(w, r, p, h)
 		}
-		if err != nil {
-			s.writeProblem(rec, r, err)
-		}
-	})
-}
-
-// maxBody bounds every request body.
-const maxBody = 64 << 10
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
+		return h(w, r)
+	}))
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
@@ -229,49 +190,25 @@ func DecodeJSON(r *http.Request, v any) error {
 
 // Listen opens the listening socket, so the address is known (and a port
 // conflict reported) before serving.
-func (s *Server) Listen() error {
-	ln, err := s.opts.Limits.listen(s.opts.Addr)
-	if err != nil {
-		return err
-	}
-	s.ln = ln
-	return nil
-}
+func (s *Server) Listen() error { return s.ep.listen() }
 
 // Addr is the address listened on, after Listen.
-func (s *Server) Addr() string {
-	if s.ln == nil {
-		return s.opts.Addr
-	}
-	return s.ln.Addr().String()
-}
+func (s *Server) Addr() string { return s.ep.address() }
 
 // Handler is the API's handler, for tests.
-func (s *Server) Handler() http.Handler { return s.srv.Handler }
+func (s *Server) Handler() http.Handler { return s.ep.srv.Handler }
 
-// Run serves until ctx is done, then shuts down gracefully (5 s).
+// Run serves until ctx is done, then shuts down gracefully (5 s). It
+// listens first if Listen was not called, and returns its error.
 func (s *Server) Run(ctx context.Context) error {
-	if s.ln == nil {
+	if s.ep.ln == nil {
 		if err := s.Listen(); err != nil {
 			return err
 		}
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- s.srv.Serve(s.ln) }()
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	swept := make(chan struct{})
 	go func() { s.tokens.sweep(sweepCtx, s.opts.Clock); close(swept) }()
 	defer func() { stopSweep(); <-swept }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(sctx)
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && serr != nil {
-		return serr
-	}
-	return err
+	return s.ep.run(ctx)
 }

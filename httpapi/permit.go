@@ -7,11 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"smspark/payments"
 	"smspark/pdf"
 	"smspark/permits"
 	"smspark/tariffs"
-	"smspark/vouchers"
 )
 
 // PermitService is what the permit endpoints ask of the permit service
@@ -28,24 +26,6 @@ type PermitService interface {
 	Renew(ctx context.Context, id string, length permits.Length) (permits.Permit, error)
 	ChangePlate(ctx context.Context, id, old, new string) (permits.Permit, error)
 	TemporaryPlate(ctx context.Context, id, plate, temp string, start tariffs.Date, days int) (permits.Permit, error)
-}
-
-// ProviderPayments starts permit and day card payments on the built-in
-// test payment provider (which takes voucher orders): it implements
-// permits.Payments.
-type ProviderPayments struct{ Provider *payments.Provider }
-
-// Start begins a payment of r on the provider. Returns the provider's
-// error.
-func (p ProviderPayments) Start(ctx context.Context, r permits.PaymentRequest) (permits.Payment, error) {
-	if p.Provider == nil {
-		return permits.Payment{}, errors.New("no payment provider")
-	}
-	pay, err := p.Provider.Start(ctx, vouchers.Order{ID: r.ID, PriceCents: r.AmountCents, Communication: r.Communication})
-	if err != nil {
-		return permits.Payment{}, err
-	}
-	return permits.Payment{Reference: pay.Reference, RedirectURL: pay.RedirectURL}, nil
 }
 
 // Payment callback paths of permits and day cards; the provider posts the
@@ -281,7 +261,7 @@ func (a *permitAPI) buy(w http.ResponseWriter, r *http.Request) error {
 	}
 	var start tariffs.Date
 	if req.Start != "" {
-		if start, err = permits.ParseDate(req.Start); err != nil {
+		if start, err = tariffs.ParseDate(req.Start); err != nil {
 			return permitProblem(err)
 		}
 	}
@@ -402,7 +382,7 @@ func (a *permitAPI) temporaryPlate(w http.ResponseWriter, r *http.Request) error
 	var start tariffs.Date
 	if req.From != "" {
 		var err error
-		if start, err = permits.ParseDate(req.From); err != nil {
+		if start, err = tariffs.ParseDate(req.From); err != nil {
 			return permitProblem(err)
 		}
 	}

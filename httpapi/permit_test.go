@@ -85,7 +85,7 @@ func startPermitAPI(t *testing.T) *pmAPI {
 	ctx := context.Background()
 	clk := &pmClock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, cfg.Location)}
 	provider := &payments.Provider{BaseURL: "https://pay.example"}
-	pay := httpapi.ProviderPayments{Provider: provider}
+	pay := provider
 	var types []permits.Type
 	for _, pt := range cfg.PermitTypes {
 		pt2 := permits.Type{ID: pt.ID, City: pt.City, Name: pt.Name, Zones: pt.Zones, Prices: map[permits.Length]int64{}}

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 )
@@ -47,15 +45,7 @@ func errBadRequest(format string, args ...any) *Problem {
 	return problem(http.StatusBadRequest, "bad-request", "Bad request", format, args...)
 }
 
-// writeProblem writes err as a problem: a *Problem as it is, anything
-// else as a 500 that tells nothing of the inside.
+// writeProblem writes err as a problem (writeProblem).
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
-	var p *Problem
-	if !errors.As(err, &p) {
-		s.opts.Logger.Error().Err(err).Str("path", r.URL.Path).Msg("internal error")
-		p = problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed")
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	writeProblem(s.opts.Logger, w, r, err)
 }

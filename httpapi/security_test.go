@@ -530,7 +530,7 @@ func TestPaymentCallbackForgery(t *testing.T) {
 	if code, r := a.signedCallback(failed); code != 200 || r["status"] != "awaiting_payment" {
 		t.Fatalf("failed: %d %v", code, r)
 	}
-	if got := orderOf(o.awaiting); got.Payment.LastResult != vouchers.ResultFailed || got.Payment.Attempts != 1 {
+	if got := orderOf(o.awaiting); got.Payment.LastResult != payments.ResultFailed || got.Payment.Attempts != 1 {
 		t.Fatalf("after the failure: %+v", got.Payment)
 	}
 	if code, r := a.do("POST", "/v1/orders/"+o.awaiting+"/payment", "portal-brussels", nil); code != 200 {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"smspark/billing"
 	"smspark/pdf"
@@ -39,6 +40,13 @@ func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessio
 	if err != nil {
 		return err
 	}
+	return writeStatement(w, r, st)
+}
+
+// writeStatement answers a statement in the format asked: ?format=json
+// (default), csv or pdf (&lang=nl|fr|de|en, nl by default). Both servers
+// answer statements with it.
+func writeStatement(w http.ResponseWriter, r *http.Request, st billing.Statement) error {
 	switch format := r.URL.Query().Get("format"); format {
 	case "", "json":
 		w.Header().Set("Content-Type", "application/json")
@@ -51,9 +59,7 @@ func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, a sessio
 		if lang == "" {
 			lang = "nl"
 		}
-		switch lang {
-		case "nl", "fr", "de", "en":
-		default:
+		if !slices.Contains([]string{"nl", "fr", "de", "en"}, lang) {
 			return errBadRequest("lang: nl, fr, de or en")
 		}
 		w.Header().Set("Content-Type", "application/pdf")

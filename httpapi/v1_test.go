@@ -183,7 +183,7 @@ func permitServices(tb testing.TB, cfg *config.Config, db *store.DB, clk *clock,
 		}
 		types = append(types, pt)
 	}
-	pay := httpapi.ProviderPayments{Provider: provider}
+	pay := provider
 	ps, err := permits.New(context.Background(), permits.Options{Types: types, Store: db, Payments: pay, Clock: clk.Now,
 		Location: cfg.Location})
 	if err != nil {

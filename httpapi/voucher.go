@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"smspark/payments"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ type VoucherService interface {
 	Offers(ctx context.Context, city string, a vouchers.Address) ([]vouchers.Offer, error)
 	PlaceOrder(ctx context.Context, req vouchers.OrderRequest) (vouchers.Order, error)
 	PaymentResult(ctx context.Context, id, reference string, paid bool, method string) (vouchers.Order, error)
-	RetryPayment(ctx context.Context, id string) (vouchers.Order, vouchers.Payment, error)
+	RetryPayment(ctx context.Context, id string) (vouchers.Order, payments.Payment, error)
 	Cancel(ctx context.Context, id string) (vouchers.Order, error)
 	Order(ctx context.Context, id string) (vouchers.Order, error)
 	Vouchers(ctx context.Context, orderID string) ([]vouchers.Voucher, error)

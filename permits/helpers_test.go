@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"smspark/payments"
 	"sync"
 	"testing"
 	"time"
@@ -112,19 +113,19 @@ type fakePayments struct {
 	mu   sync.Mutex
 	n    int
 	down error
-	reqs []permits.PaymentRequest
+	reqs []payments.Request
 }
 
-func (f *fakePayments) Start(_ context.Context, r permits.PaymentRequest) (permits.Payment, error) {
+func (f *fakePayments) Start(_ context.Context, r payments.Request) (payments.Payment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.down != nil {
-		return permits.Payment{}, f.down
+		return payments.Payment{}, f.down
 	}
 	f.n++
 	f.reqs = append(f.reqs, r)
 	ref := fmt.Sprintf("pay-%d", f.n)
-	return permits.Payment{Reference: ref, RedirectURL: "https://pay.example/" + ref}, nil
+	return payments.Payment{Reference: ref, RedirectURL: "https://pay.example/" + ref}, nil
 }
 
 var errDown = errors.New("provider down")

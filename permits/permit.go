@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"smspark/payments"
 	"time"
 
 	"smspark/billing"
@@ -42,20 +43,21 @@ var (
 	ErrInvalidPlate = errors.New("invalid plate")
 	// ErrInvalidDate means a date is malformed, in the past, or too far
 	// ahead.
-	ErrInvalidDate = errors.New("invalid date")
+	ErrInvalidDate = tariffs.ErrInvalidDate
 	// ErrInvalidOptions means New was given unusable options or types.
 	ErrInvalidOptions = errors.New("invalid permit options")
 	// ErrPermitNotFound means no permit has that ID.
 	ErrPermitNotFound = errors.New("permit not found")
 	// ErrWrongReference means a payment result names a reference that is
-	// not the current payment attempt.
-	ErrWrongReference = errors.New("not the current payment reference")
+	// not the current payment attempt (payments.ErrWrongReference).
+	ErrWrongReference = payments.ErrWrongReference
 	// ErrNotPayable means the purchase is not awaiting payment (paid,
-	// cancelled, or its period is over).
-	ErrNotPayable = errors.New("not awaiting payment")
+	// cancelled, or its period is over) (payments.ErrNotPayable).
+	ErrNotPayable = payments.ErrNotPayable
 	// ErrPaymentUnavailable means the payment provider could not start a
-	// payment; the purchase stays payable (RetryPayment).
-	ErrPaymentUnavailable = errors.New("payment could not be started")
+	// payment; the purchase stays payable (RetryPayment)
+	// (payments.ErrUnavailable).
+	ErrPaymentUnavailable = payments.ErrUnavailable
 	// ErrNotCancellable means a paid permit cannot be cancelled.
 	ErrNotCancellable = errors.New("a paid permit cannot be cancelled")
 	// ErrNotRenewable means the permit is not paid, or was renewed already.
@@ -69,8 +71,8 @@ var (
 	// plates or with another change: the new plate is on the permit
 	// already, or the plate has a temporary change running or planned.
 	ErrPlateConflict = errors.New("plate change conflicts with the permit's plates")
-	// ErrRandom means the random source failed.
-	ErrRandom = errors.New("random source failed")
+	// ErrRandom means the random source failed (payments.ErrRandom).
+	ErrRandom = payments.ErrRandom
 )
 
 // MaxPlates is how many plates one permit may carry.
@@ -202,7 +204,7 @@ func (c PlateChange) covers(t time.Time) bool {
 // Permit is a parking permit for one to MaxPlates plates in its type's
 // zones, from From to Until.
 type Permit struct {
-	// ID is "P" and 10 random characters of Alphabet.
+	// ID is "P" and 10 random characters of payments.Alphabet.
 	ID string `json:"id"`
 	// Type is the permit type's ID; TypeName, City and Zones are the
 	// type's when the permit was bought.
@@ -222,10 +224,10 @@ type Permit struct {
 	Until      time.Time `json:"until"`
 	PriceCents int64     `json:"price_cents"`
 	// Status is as stored; StatusAt tells scheduled and expired.
-	Status  Status    `json:"status"`
-	Created time.Time `json:"created"`
-	PaidAt  time.Time `json:"paid_at,omitzero"`
-	Payment Payment   `json:"payment"`
+	Status  Status           `json:"status"`
+	Created time.Time        `json:"created"`
+	PaidAt  time.Time        `json:"paid_at,omitzero"`
+	Payment payments.Payment `json:"payment"`
 	// Communication is the structured communication a transfer quotes:
 	// billing.StructuredFor("permit|" + ID).
 	Communication billing.Structured `json:"communication"`
@@ -328,18 +330,4 @@ func replace(plates []string, old, new string) {
 	if i := slices.Index(plates, old); i >= 0 {
 		plates[i] = new
 	}
-}
-
-// ParseDate reads a local date "YYYY-MM-DD". Returns ErrInvalidDate.
-func ParseDate(s string) (tariffs.Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return tariffs.Date{}, fmt.Errorf("%w: %q: want YYYY-MM-DD", ErrInvalidDate, s)
-	}
-	return tariffs.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
-}
-
-// Midnight returns the local midnight that starts date d in loc.
-func Midnight(d tariffs.Date, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }

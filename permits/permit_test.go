@@ -3,6 +3,7 @@ package permits_test
 import (
 	"errors"
 	"slices"
+	"smspark/payments"
 	"testing"
 	"time"
 
@@ -131,7 +132,7 @@ func TestParseDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := permits.ParseDate(tt.in)
+			got, err := tariffs.ParseDate(tt.in)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Fatalf("ParseDate = %v, %v", got, err)
 			}
@@ -143,11 +144,11 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestNewID(t *testing.T) {
-	id, err := permits.NewID(zeroReader{}, "P")
+	id, err := payments.NewID(zeroReader{}, "P")
 	if err != nil || len(id) != 11 || id != "P2222222222" {
 		t.Fatalf("NewID = %q, %v", id, err)
 	}
-	if _, err := permits.NewID(failReader{}, "P"); !errors.Is(err, permits.ErrRandom) {
+	if _, err := payments.NewID(failReader{}, "P"); !errors.Is(err, permits.ErrRandom) {
 		t.Fatalf("NewID of a failing reader: %v", err)
 	}
 }

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"smspark/payments"
 	"strings"
 	"sync"
 	"time"
 
 	"smspark/billing"
-	"smspark/parser"
 	"smspark/sessions"
 	"smspark/tariffs"
 )
@@ -45,7 +45,7 @@ type Options struct {
 	// Store keeps permits. Required.
 	Store Store
 	// Payments starts payments of permits that cost something. Required.
-	Payments Payments
+	Payments payments.Starter
 	// Clock tells the time. Required.
 	Clock func() time.Time
 	// Random draws permit IDs; nil means crypto/rand.Reader.
@@ -82,7 +82,7 @@ func (o *Options) validate() error {
 type Service struct {
 	types    []Type
 	store    Store
-	payments Payments
+	payments payments.Starter
 	clock    func() time.Time
 	random   io.Reader
 	loc      *time.Location
@@ -213,7 +213,7 @@ func (s *Service) Buy(ctx context.Context, req BuyRequest) (Permit, error) {
 func (s *Service) place(ctx context.Context, p Permit, now time.Time, others ...Permit) (Permit, error) {
 	if p.PriceCents == 0 {
 		p.Status, p.PaidAt = StatusActive, now
-		p.Payment = Payment{Method: MethodFree, LastResult: ResultFree}
+		p.Payment = payments.Payment{Method: payments.MethodFree, LastResult: payments.ResultFree}
 		if err := s.put(ctx, now, append(others, p)...); err != nil {
 			return Permit{}, fmt.Errorf("permits: place %s: %w", p.ID, err)
 		}
@@ -233,8 +233,8 @@ func (s *Service) startOf(start tariffs.Date, now time.Time) (time.Time, error) 
 	if start == (tariffs.Date{}) {
 		start = today
 	}
-	from := Midnight(start, s.loc)
-	first := Midnight(today, s.loc)
+	from := start.Midnight(s.loc)
+	first := today.Midnight(s.loc)
 	if tariffs.DateOf(from, s.loc) != start {
 		return time.Time{}, fmt.Errorf("%w: %s does not exist", ErrInvalidDate, start)
 	}
@@ -258,15 +258,11 @@ func (s *Service) put(ctx context.Context, now time.Time, ps ...Permit) error {
 // startPayment starts a new payment of p (awaiting payment, stored) and
 // stores it as p's current one.
 func (s *Service) startPayment(ctx context.Context, p Permit, now time.Time) (Permit, error) {
-	pay, err := s.payments.Start(ctx, PaymentRequest{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents,
+	err := p.Payment.Begin(ctx, s.payments, payments.Request{ID: p.ID, Kind: "permit", AmountCents: p.PriceCents,
 		Communication: p.Communication})
-	if err == nil && pay.Reference == "" {
-		err = errors.New("no payment reference")
-	}
 	if err != nil {
-		return p, fmt.Errorf("permits: permit %s: %w: %w", p.ID, ErrPaymentUnavailable, err)
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	p.Payment.Reference, p.Payment.RedirectURL, p.Payment.LastResult = pay.Reference, pay.RedirectURL, ResultPending
 	if err := s.put(ctx, now, p); err != nil {
 		return p, fmt.Errorf("permits: permit %s: record payment: %w", p.ID, err)
 	}
@@ -290,32 +286,32 @@ func (s *Service) PaymentResult(ctx context.Context, id, reference string, paid 
 	if err != nil {
 		return Permit{}, fmt.Errorf("permits: payment result: %w", err)
 	}
-	if reference == "" || reference != p.Payment.Reference {
-		return p, fmt.Errorf("permits: permit %s: %w: %q", p.ID, ErrWrongReference, reference)
+	out, err := p.Payment.Settle(p.paymentState(), reference, paid, method)
+	if err != nil {
+		return p, fmt.Errorf("permits: permit %s: %w", p.ID, err)
 	}
-	switch p.Status {
-	case StatusActive:
-		return p, nil
-	case StatusCancelled:
-		return p, fmt.Errorf("permits: permit %s: %w: cancelled", p.ID, ErrNotPayable)
-	}
-	if !paid && p.Payment.LastResult == ResultFailed {
+	if out == payments.Unchanged {
 		return p, nil
 	}
 	now := s.clock()
-	p.Payment.Attempts++
-	if method != "" {
-		p.Payment.Method = method
-	}
-	if paid {
-		p.Payment.LastResult, p.Status, p.PaidAt = ResultPaid, StatusActive, now
-	} else {
-		p.Payment.LastResult = ResultFailed
+	if out == payments.Paid {
+		p.Status, p.PaidAt = StatusActive, now
 	}
 	if err := s.put(ctx, now, p); err != nil {
 		return Permit{}, fmt.Errorf("permits: permit %s: payment result: %w", p.ID, err)
 	}
 	return p, nil
+}
+
+// paymentState is where the permit stands for its payment.
+func (p Permit) paymentState() payments.State {
+	switch p.Status {
+	case StatusActive:
+		return payments.Settled
+	case StatusCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
 }
 
 // RetryPayment starts a new payment attempt of a permit awaiting payment
@@ -410,7 +406,7 @@ func (s *Service) Renew(ctx context.Context, id string, length Length) (Permit, 
 	}
 	now := s.clock()
 	from := old.Until
-	if today := Midnight(tariffs.DateOf(now, s.loc), s.loc); from.Before(today) {
+	if today := tariffs.DateOf(now, s.loc).Midnight(s.loc); from.Before(today) {
 		from = today
 	}
 	if _, err := s.startOf(tariffs.DateOf(from, s.loc), now); err != nil {
@@ -426,122 +422,6 @@ func (s *Service) Renew(ctx context.Context, id string, length Length) (Permit, 
 		Communication: billing.StructuredFor("permit|" + nid), RenewalOf: old.ID}
 	old.RenewedBy = p.ID
 	return s.place(ctx, p, now, old)
-}
-
-// changeable loads a permit whose plates may change at now: awaiting
-// payment, scheduled or active.
-func (s *Service) changeable(ctx context.Context, id string, now time.Time) (Permit, error) {
-	p, err := s.store.Permit(ctx, id)
-	if err != nil {
-		return Permit{}, err
-	}
-	switch st := p.StatusAt(now); st {
-	case StatusCancelled, StatusExpired:
-		return p, fmt.Errorf("permit %s: %w: %s", p.ID, ErrNotChangeable, st)
-	}
-	if !now.Before(p.Until) {
-		return p, fmt.Errorf("permit %s: %w: its period is over", p.ID, ErrNotChangeable)
-	}
-	return p, nil
-}
-
-// ChangePlate replaces plate old by new for good, from now on (for a
-// permit not begun, from its start).
-//
-// Returns ErrPermitNotFound, ErrNotChangeable for an expired or cancelled
-// permit, ErrInvalidPlate, ErrInvalidRequest if old and new are the same,
-// ErrPlateNotOnPermit, ErrPlateConflict if new is on the permit already or
-// either plate has a temporary change not over, or the Store's error.
-func (s *Service) ChangePlate(ctx context.Context, id, old, new string) (Permit, error) {
-	o, n, err := normalizePair(old, new)
-	if err != nil {
-		return Permit{}, fmt.Errorf("permits: change plate: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.clock()
-	p, err := s.changeable(ctx, id, now)
-	if err != nil {
-		return p, fmt.Errorf("permits: change plate: %w", err)
-	}
-	cur := p.CurrentPlates(now)
-	switch {
-	case !slices.Contains(cur, o):
-		return p, fmt.Errorf("permits: permit %s: %w: %s (plates %v)", p.ID, ErrPlateNotOnPermit, o, cur)
-	case slices.Contains(cur, n):
-		return p, fmt.Errorf("permits: permit %s: %w: %s is on it already", p.ID, ErrPlateConflict, n)
-	}
-	for _, c := range p.Changes {
-		if c.Kind == ChangeTemporary && now.Before(c.Until) && (c.Old == o || c.New == n || c.Old == n) {
-			return p, fmt.Errorf("permits: permit %s: %w: temporary change %s→%s until %s", p.ID, ErrPlateConflict,
-				c.Old, c.New, c.Until.In(s.loc).Format(time.DateOnly))
-		}
-	}
-	p.Changes = append(p.Changes, PlateChange{Kind: ChangePermanent, Old: o, New: n, From: now, Made: now})
-	if err := s.put(ctx, now, p); err != nil {
-		return Permit{}, fmt.Errorf("permits: permit %s: change plate: %w", p.ID, err)
-	}
-	return p, nil
-}
-
-// TemporaryPlate lets plate temp stand in for the permit's plate for days
-// days from start (the zero Date: today, from now on): temp is valid
-// instead of plate until the local midnight that ends the last day, then
-// plate again by itself.
-//
-// Returns ErrPermitNotFound, ErrNotChangeable for an expired or cancelled
-// permit, ErrInvalidPlate, ErrInvalidRequest for days outside 1 to
-// MaxTemporaryDays or plate and temp the same, ErrInvalidDate for a start
-// in the past, more than MaxDaysAhead ahead or not before the permit's
-// end, ErrPlateNotOnPermit, ErrPlateConflict if temp is on the permit or
-// either plate has a temporary change in those days, or the Store's error.
-func (s *Service) TemporaryPlate(ctx context.Context, id, plate, temp string, start tariffs.Date, days int) (Permit, error) {
-	o, n, err := normalizePair(plate, temp)
-	if err != nil {
-		return Permit{}, fmt.Errorf("permits: temporary plate: %w", err)
-	}
-	if days < 1 || days > MaxTemporaryDays {
-		return Permit{}, fmt.Errorf("permits: %w: %d days, 1 to %d", ErrInvalidRequest, days, MaxTemporaryDays)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.clock()
-	p, err := s.changeable(ctx, id, now)
-	if err != nil {
-		return p, fmt.Errorf("permits: temporary plate: %w", err)
-	}
-	midnight, err := s.startOf(start, now)
-	if err != nil {
-		return p, fmt.Errorf("permits: temporary plate: %w", err)
-	}
-	from := latest(midnight, now, p.From)
-	if !from.Before(p.Until) {
-		return p, fmt.Errorf("permits: permit %s: %w: it ends %s", p.ID, ErrInvalidDate, p.Until.In(s.loc).Format(time.DateOnly))
-	}
-	d := tariffs.DateOf(midnight, s.loc)
-	until := Midnight(tariffs.Date{Year: d.Year, Month: d.Month, Day: d.Day + days}, s.loc)
-	if !from.Before(until) {
-		return p, fmt.Errorf("permits: permit %s: %w: those days end before it starts", p.ID, ErrInvalidDate)
-	}
-	reg := p.RegisteredPlates(from)
-	switch {
-	case !slices.Contains(reg, o):
-		return p, fmt.Errorf("permits: permit %s: %w: %s (plates %v)", p.ID, ErrPlateNotOnPermit, o, reg)
-	case slices.Contains(reg, n):
-		return p, fmt.Errorf("permits: permit %s: %w: %s is on it already", p.ID, ErrPlateConflict, n)
-	}
-	for _, c := range p.Changes {
-		overlap := c.Kind == ChangeTemporary && from.Before(c.Until) && c.From.Before(until)
-		if overlap && (c.Old == o || c.New == n || c.New == o || c.Old == n) {
-			return p, fmt.Errorf("permits: permit %s: %w: temporary change %s→%s until %s", p.ID, ErrPlateConflict,
-				c.Old, c.New, c.Until.In(s.loc).Format(time.DateOnly))
-		}
-	}
-	p.Changes = append(p.Changes, PlateChange{Kind: ChangeTemporary, Old: o, New: n, From: from, Until: until, Made: now})
-	if err := s.put(ctx, now, p); err != nil {
-		return Permit{}, fmt.Errorf("permits: permit %s: temporary plate: %w", p.ID, err)
-	}
-	return p, nil
 }
 
 // Get returns the permit. Returns ErrPermitNotFound or the Store's error.
@@ -583,7 +463,7 @@ func (s *Service) Permit(plate, zone string, at time.Time) (sessions.PermitInfo,
 // newID draws a permit ID no stored permit has.
 func (s *Service) newID(ctx context.Context) (string, error) {
 	for range maxTries {
-		id, err := NewID(s.random, "P")
+		id, err := payments.NewID(s.random, "P")
 		if err != nil {
 			return "", err
 		}
@@ -607,49 +487,4 @@ func latest(ts ...time.Time) time.Time {
 		}
 	}
 	return out
-}
-
-// normalizePlate returns the plate in its stored form. Returns
-// ErrInvalidPlate.
-func normalizePlate(s string) (string, error) {
-	p, err := parser.NormalizePlate(s)
-	if err != nil {
-		return "", fmt.Errorf("%w: %q", ErrInvalidPlate, s)
-	}
-	return p, nil
-}
-
-// normalizePlates normalises 1 to MaxPlates distinct plates.
-func normalizePlates(in []string) ([]string, error) {
-	if len(in) == 0 || len(in) > MaxPlates {
-		return nil, fmt.Errorf("%w: %d plates, 1 to %d", ErrInvalidRequest, len(in), MaxPlates)
-	}
-	out := make([]string, 0, len(in))
-	for _, raw := range in {
-		p, err := normalizePlate(raw)
-		if err != nil {
-			return nil, err
-		}
-		if slices.Contains(out, p) {
-			return nil, fmt.Errorf("%w: plate %s twice", ErrInvalidRequest, p)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-// normalizePair normalises two different plates.
-func normalizePair(a, b string) (string, string, error) {
-	x, err := normalizePlate(a)
-	if err != nil {
-		return "", "", err
-	}
-	y, err := normalizePlate(b)
-	if err != nil {
-		return "", "", err
-	}
-	if x == y {
-		return "", "", fmt.Errorf("%w: the same plate %s twice", ErrInvalidRequest, x)
-	}
-	return x, y, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"smspark/payments"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,7 @@ func TestBuyPrices(t *testing.T) {
 				t.Fatalf("permit %+v: want %d cents, %s – %s", p, tt.price, tt.from, tt.end)
 			}
 			if p.Status != permits.StatusAwaitingPayment || p.Payment.Reference != "pay-1" ||
-				p.Payment.LastResult != permits.ResultPending || p.Communication != billing.StructuredFor("permit|"+p.ID) {
+				p.Payment.LastResult != payments.ResultPending || p.Communication != billing.StructuredFor("permit|"+p.ID) {
 				t.Fatalf("payment of %+v", p)
 			}
 			if r := f.pay.reqs[0]; r.ID != p.ID || r.AmountCents != tt.price || r.Kind != "permit" || r.Communication != p.Communication {
@@ -113,28 +114,28 @@ func TestPaymentRetry(t *testing.T) {
 	}{
 		{"the first attempt fails", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, p.ID, first, false, "visa")
-		}, nil, permits.StatusAwaitingPayment, 1, permits.ResultFailed, false},
+		}, nil, permits.StatusAwaitingPayment, 1, payments.ResultFailed, false},
 		{"the failure again changes nothing", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, p.ID, first, false, "visa")
-		}, nil, permits.StatusAwaitingPayment, 1, permits.ResultFailed, false},
+		}, nil, permits.StatusAwaitingPayment, 1, payments.ResultFailed, false},
 		{"retry", func() (permits.Permit, error) { return f.svc.RetryPayment(ctx, p.ID) },
-			nil, permits.StatusAwaitingPayment, 1, permits.ResultPending, false},
+			nil, permits.StatusAwaitingPayment, 1, payments.ResultPending, false},
 		{"the first attempt's success comes late", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, p.ID, first, true, "visa")
-		}, permits.ErrWrongReference, permits.StatusAwaitingPayment, 1, permits.ResultPending, false},
+		}, permits.ErrWrongReference, permits.StatusAwaitingPayment, 1, payments.ResultPending, false},
 		{"the second attempt succeeds", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, p.ID, "pay-2", true, "bancontact")
-		}, nil, permits.StatusActive, 2, permits.ResultPaid, true},
+		}, nil, permits.StatusActive, 2, payments.ResultPaid, true},
 		{"its callback again changes nothing", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, p.ID, "pay-2", true, "bancontact")
-		}, nil, permits.StatusActive, 2, permits.ResultPaid, true},
+		}, nil, permits.StatusActive, 2, payments.ResultPaid, true},
 		{"no retry once paid", func() (permits.Permit, error) { return f.svc.RetryPayment(ctx, p.ID) },
-			permits.ErrNotPayable, permits.StatusActive, 2, permits.ResultPaid, true},
+			permits.ErrNotPayable, permits.StatusActive, 2, payments.ResultPaid, true},
 		{"no cancel once paid", func() (permits.Permit, error) { return f.svc.Cancel(ctx, p.ID) },
-			permits.ErrNotCancellable, permits.StatusActive, 2, permits.ResultPaid, true},
+			permits.ErrNotCancellable, permits.StatusActive, 2, payments.ResultPaid, true},
 		{"an unknown permit", func() (permits.Permit, error) {
 			return f.svc.PaymentResult(ctx, "PNOPE", "pay-2", true, "")
-		}, permits.ErrPermitNotFound, permits.StatusActive, 2, permits.ResultPaid, true},
+		}, permits.ErrPermitNotFound, permits.StatusActive, 2, payments.ResultPaid, true},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -191,7 +192,7 @@ func TestFreePermit(t *testing.T) {
 		Prices: map[permits.Length]int64{permits.Year: 0}})
 	p, err := f.svc.Buy(context.Background(), permits.BuyRequest{City: "Leuven", Type: "leuven-carer",
 		Length: permits.Year, Plates: []string{"1ABC123"}})
-	if err != nil || p.Status != permits.StatusActive || p.Payment.Method != permits.MethodFree || len(f.pay.reqs) != 0 {
+	if err != nil || p.Status != permits.StatusActive || p.Payment.Method != payments.MethodFree || len(f.pay.reqs) != 0 {
 		t.Fatalf("free permit %+v, %v", p, err)
 	}
 	if !f.valid("1ABC123", "3000", "2026-11-23 10:00") {

@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"smspark/apikeys"
+	"smspark/idempotency"
 )
 
 // UseNonce records a payment provider's nonce; it reports false if the
@@ -20,31 +23,9 @@ func (db *DB) UseNonce(ctx context.Context, nonce string, at time.Time) (bool, e
 	return fresh, err
 }
 
-// APIKey is an HTTP API key as stored: the same record as the bbolt
-// store's (convertible to it).
-type APIKey struct {
-	ID      string    `json:"id"`
-	Hash    string    `json:"hash"` // hex SHA-256 of the key
-	Role    string    `json:"role"` // admin, portal, warden, counter
-	City    string    `json:"city,omitempty"`
-	Label   string    `json:"label,omitempty"`
-	Created time.Time `json:"created"`
-	Revoked bool      `json:"revoked,omitempty"`
-}
-
-// Idempotent is a stored response to an Idempotency-Key request: the same
-// record as the bbolt store's (convertible to it).
-type Idempotent struct {
-	RequestHash string    `json:"request_hash"`
-	Status      int       `json:"status"`
-	ContentType string    `json:"content_type"`
-	Body        []byte    `json:"body"`
-	Created     time.Time `json:"created"`
-}
-
 // PutAPIKey stores k under its hash (replacing a key of the same hash).
 // Returns ErrInvalidChange if another key has its ID.
-func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
+func (db *DB) PutAPIKey(ctx context.Context, k apikeys.Key) error {
 	raw, err := encode("api key", k)
 	if err != nil {
 		return err
@@ -57,22 +38,22 @@ func (db *DB) PutAPIKey(ctx context.Context, k APIKey) error {
 }
 
 // APIKeyByHash returns the key whose hash is hash, or ErrNotFound.
-func (db *DB) APIKeyByHash(ctx context.Context, hash string) (APIKey, error) {
-	var k APIKey
+func (db *DB) APIKeyByHash(ctx context.Context, hash string) (apikeys.Key, error) {
+	var k apikeys.Key
 	err := db.read(ctx, "api key", func(q querier) error {
 		var err error
-		k, err = one[APIKey](ctx, q, "api key", ErrNotFound, `SELECT doc FROM api_keys WHERE hash = $1`, hash)
+		k, err = one[apikeys.Key](ctx, q, "api key", ErrNotFound, `SELECT doc FROM api_keys WHERE hash = $1`, hash)
 		return err
 	})
 	return k, err
 }
 
 // APIKeys returns every key, revoked ones included, by hash.
-func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
-	var out []APIKey
+func (db *DB) APIKeys(ctx context.Context) ([]apikeys.Key, error) {
+	var out []apikeys.Key
 	err := db.read(ctx, "api keys", func(q querier) error {
 		var err error
-		out, err = all[APIKey](ctx, q, "api key", `SELECT doc FROM api_keys ORDER BY hash`)
+		out, err = all[apikeys.Key](ctx, q, "api key", `SELECT doc FROM api_keys ORDER BY hash`)
 		return err
 	})
 	return out, err
@@ -80,11 +61,11 @@ func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 
 // RevokeAPIKey marks the key with the ID revoked and returns it, or
 // ErrNotFound.
-func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
-	var k APIKey
+func (db *DB) RevokeAPIKey(ctx context.Context, id string) (apikeys.Key, error) {
+	var k apikeys.Key
 	err := db.write(ctx, "revoke api key", func(tx pgx.Tx) error {
 		var err error
-		k, err = one[APIKey](ctx, tx, "api key", ErrNotFound, `SELECT doc FROM api_keys WHERE id = $1 FOR UPDATE`, id)
+		k, err = one[apikeys.Key](ctx, tx, "api key", ErrNotFound, `SELECT doc FROM api_keys WHERE id = $1 FOR UPDATE`, id)
 		if err != nil {
 			return err
 		}
@@ -101,11 +82,11 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
 
 // IdempotentResponse returns the response kept for key in scope, or
 // ErrNotFound.
-func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (Idempotent, error) {
-	var r Idempotent
+func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (idempotency.Response, error) {
+	var r idempotency.Response
 	err := db.read(ctx, "idempotency", func(q querier) error {
 		var err error
-		r, err = one[Idempotent](ctx, q, "idempotent response", ErrNotFound,
+		r, err = one[idempotency.Response](ctx, q, "idempotent response", ErrNotFound,
 			`SELECT doc FROM idempotent_responses WHERE scope = $1 AND key = $2`, scope, key)
 		return err
 	})
@@ -113,7 +94,7 @@ func (db *DB) IdempotentResponse(ctx context.Context, scope, key string) (Idempo
 }
 
 // PutIdempotentResponse keeps r for key in scope.
-func (db *DB) PutIdempotentResponse(ctx context.Context, scope, key string, r Idempotent) error {
+func (db *DB) PutIdempotentResponse(ctx context.Context, scope, key string, r idempotency.Response) error {
 	raw, err := encode("idempotent response", r)
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ var _ sessions.Store = (*DB)(nil)
 // If anything of a call fails nothing of that call is written (and the
 // calls it was grouped with are written without it). Returns the
 // context's error if ctx is done before the call is queued, ErrClosed,
+// cluster.ErrFenced once the lease has left the epoch given to Fence,
 // ErrInvalidChange (an empty key, a broken invariant, a voucher that
 // cannot be used), an error wrapping vouchers.ErrVoucherNotFound for an
 // unknown voucher, or the driver's error; all wrapped.
@@ -59,6 +60,9 @@ func (db *DB) writeCalls(calls [][]sessions.Change) error {
 	}
 	ctx := db.life
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := db.fence(ctx, tx); err != nil {
+			return err
+		}
 		used, err := usedVouchers(ctx, tx, changes)
 		if err != nil {
 			return err

@@ -61,6 +61,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	version int64
 	closed  atomic.Bool
+	epoch   atomic.Int64 // the fencing epoch (lease.go); 0: unfenced
 	group   *groupCommit
 	// life is the group commit's context, cancelled by Close.
 	life context.Context

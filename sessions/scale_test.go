@@ -13,7 +13,7 @@ import (
 // TestStartAtScale starts an engine on a store of 10,000 running sessions
 // and their numbers' settings, checks that it indexed every one (by plate,
 // by number, by expiry), and logs the heap each running session takes: the
-// figure `smspark scale measure` reports at a million.
+// figure BenchmarkScaleStart (cmd/smspark) reports at a million.
 func TestStartAtScale(t *testing.T) {
 	const n, expiring = 10_000, 3599
 	h := newHarness(t)

@@ -45,7 +45,12 @@ type conn struct {
 	handlers int           // handlers in flight
 	changed  chan struct{} // a submit or handler ended (capacity 1)
 
-	workers chan struct{} // handler slots
+	// queue holds the deliveries waiting for a handler (see handlers.go);
+	// readLoop alone sends to it and closes it.
+	queue   chan delivered
+	idle    atomic.Int32 // handlers free and not promised a delivery
+	waiting atomic.Int32 // deliveries queued that no handler was promised
+	started int          // handlers started (readLoop only)
 	wg      sync.WaitGroup
 
 	start    time.Time    // monotonic origin of lastRead
@@ -72,7 +77,7 @@ func newConn(ctx context.Context, b *bind, nc net.Conn) *conn {
 		done:    make(chan struct{}),
 		pending: make(map[uint32]*pendingReq),
 		changed: make(chan struct{}, 1),
-		workers: make(chan struct{}, b.c.opts.HandlerWorkers),
+		queue:   make(chan delivered, b.c.opts.HandlerQueue+b.c.opts.HandlerWorkers),
 		start:   time.Now(),
 	}
 }
@@ -232,6 +237,14 @@ func (cn *conn) request(ctx context.Context, id pdu.ID, body []byte, timeout tim
 		cn.forget(seq)
 		return packet{}, ctx.Err()
 	case <-cn.done:
+		// An SMSC that answers and then closes (as after unbind) may have
+		// its resp dispatched just before the read sees the close: the
+		// resp wins.
+		select {
+		case p := <-pr.ch:
+			return p, nil
+		default:
+		}
 		return packet{}, cn.lostErr()
 	}
 }

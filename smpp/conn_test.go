@@ -3,10 +3,14 @@ package smpp
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/rs/zerolog"
 )
 
 func TestBindModes(t *testing.T) {
@@ -65,31 +69,42 @@ func TestBindModes(t *testing.T) {
 	}
 }
 
-// TestEnquireLinkAnsweredWhileWorkersBlocked: the reader answers
-// enquire_link at once even when every handler worker is busy, and a
-// deliver_sm with no worker free is answered ESME_RX_T_APPN at once.
-func TestEnquireLinkAnsweredWhileWorkersBlocked(t *testing.T) {
+// TestBusyHandlersQueueThenRefuse: the reader answers enquire_link at
+// once even when every handler is busy; a deliver_sm arriving then waits
+// in the queue and is handled once a handler is free; only one arriving
+// with the queue full is answered ESME_RX_T_APPN at once, and counted.
+func TestBusyHandlersQueueThenRefuse(t *testing.T) {
 	f := newFakeSMSC(t)
 	h := newFakeHandler()
-	entered, release := make(chan struct{}, 2), make(chan struct{})
+	entered, release := make(chan string, 3), make(chan struct{})
 	h.onMO = func(ctx context.Context, mo MO) error {
-		entered <- struct{}{}
+		entered <- mo.Text
 		<-release
 		return nil
 	}
-	startClient(t, []SMSC{testSMSC(f.addr())}, h, func(o *ClientOptions) { o.HandlerWorkers = 2 })
+	reg := prometheus.NewRegistry()
+	c, _ := startClient(t, []SMSC{testSMSC(f.addr())}, h, func(o *ClientOptions) {
+		o.HandlerWorkers, o.HandlerQueue, o.Registerer = 2, 1, reg
+	})
 	p := f.nextPeer(t)
 	p.deliver(t, 1, dsm{from: motorist, to: "4411", sm: gsmText(t, "A")})
 	p.deliver(t, 2, dsm{from: motorist, to: "4411", sm: gsmText(t, "B")})
 	<-entered
 	<-entered
-	p.deliver(t, 3, dsm{from: motorist, to: "4411", sm: gsmText(t, "C")})
-	if r := p.resp(t, 3); r.status != statusRxTempAppn {
-		t.Fatalf("deliver_sm with no worker free answered %#x", uint32(r.status))
+	p.deliver(t, 3, dsm{from: motorist, to: "4411", sm: gsmText(t, "C")}) // queued
+	p.deliver(t, 4, dsm{from: motorist, to: "4411", sm: gsmText(t, "D")}) // the queue is full
+	if r := p.resp(t, 4); r.status != statusRxTempAppn {
+		t.Fatalf("deliver_sm with the queue full answered %#x", uint32(r.status))
 	}
-	p.barrier(t, 4) // fails the test if enquire_link is not answered
+	if got := testutil.ToFloat64(c.m.busy.WithLabelValues("proximus")); got != 1 {
+		t.Errorf("handler refusals = %v, want 1", got)
+	}
+	p.barrier(t, 5) // fails the test if enquire_link is not answered
 	close(release)
-	for _, seq := range []uint32{1, 2} {
+	if text := <-entered; text != "C" {
+		t.Errorf("queued MO handled: %q, want C", text)
+	}
+	for _, seq := range []uint32{1, 2, 3} {
 		if r := p.resp(t, seq); r.status != 0 {
 			t.Fatalf("seq %d answered %#x", seq, uint32(r.status))
 		}
@@ -189,6 +204,30 @@ func TestShutdownDrainsWindowThenUnbinds(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	p.waitClosed(t)
+}
+
+// TestUnbindAnsweredThenClosed: an SMSC that answers the shutdown's
+// unbind and closes the connection at once (as many do) has answered it:
+// the resp read before the close wins over the close, and no warning is
+// logged.
+func TestUnbindAnsweredThenClosed(t *testing.T) {
+	for range 20 {
+		f := newFakeSMSC(t)
+		f.CloseAfterUnbind = true
+		var logs syncBuffer
+		c, stop := startClient(t, []SMSC{testSMSC(f.addr())}, newFakeHandler(), func(o *ClientOptions) {
+			o.Logger = zerolog.New(&logs)
+		})
+		p := f.nextPeer(t)
+		waitUp(t, c, 1)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		p.next(t, pdu.UnbindID)
+		if strings.Contains(logs.String(), "unbind not answered") {
+			t.Fatalf("the answered unbind was taken for a lost bind:\n%s", logs.String())
+		}
+	}
 }
 
 // TestShutdownUnbindsAfterDrainTimeout: a handler that does not finish

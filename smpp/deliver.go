@@ -14,6 +14,7 @@ import (
 // waits for a handler.
 func (cn *conn) readLoop() {
 	defer cn.wg.Done()
+	defer close(cn.queue) // the handlers end once they handled what it holds
 	for {
 		p, err := readPacket(cn.r)
 		if err != nil {
@@ -71,8 +72,7 @@ func (cn *conn) dispatch(p packet) {
 	}
 }
 
-// deliver decodes a deliver_sm or data_sm and hands it to a worker; when
-// none is free it is answered ESME_RX_T_APPN at once.
+// deliver decodes a deliver_sm or data_sm and queues it for a handler.
 func (cn *conn) deliver(p packet) {
 	respID := respIDOf(p.id)
 	d, err := cn.c.decode(p)
@@ -86,39 +86,7 @@ func (cn *conn) deliver(p packet) {
 		cn.reply(pdu.GenericNACKID, status, p.seq, nil)
 		return
 	}
-	select {
-	case cn.workers <- struct{}{}:
-	default:
-		cn.log.Warn().Msg("smpp: every handler busy, asking the SMSC to deliver again")
-		cn.reply(respID, statusRxTempAppn, p.seq, cstringBody(""))
-		return
-	}
-	cn.mu.Lock()
-	cn.handlers++
-	cn.mu.Unlock()
-	cn.wg.Add(1)
-	go func() {
-		defer func() {
-			<-cn.workers
-			cn.mu.Lock()
-			cn.handlers--
-			cn.mu.Unlock()
-			cn.signal()
-			cn.wg.Done()
-		}()
-		status := statusOK
-		ack, err := cn.handle(d, p.seq)
-		if err != nil {
-			status = statusRxTempAppn
-		}
-		pos := cn.reply(respID, status, p.seq, cstringBody(""))
-		if ack != nil && pos != 0 {
-			// Until the SMSC answers something written after it, this
-			// resp may be lost with the link.
-			ack.pos.Store(pos)
-			cn.probe()
-		}
-	}()
+	cn.enqueue(delivered{d: d, respID: respID, seq: p.seq})
 }
 
 // decode decodes a deliver_sm or data_sm. A panic of the codec on this

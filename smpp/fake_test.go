@@ -23,6 +23,7 @@ const waitLimit = 10 * time.Second
 //
 //   - RefuseBind answers binds with that status (when not 0);
 //   - DropAfterBind closes the connection once the bind is answered;
+//   - CloseAfterUnbind closes it as soon as an unbind is answered;
 //   - Silent answers nothing after the bind (a dead link);
 //   - OnSubmit replaces the default answer to submit_sm (ESME_ROK with the
 //     id "msg-<seq>"), e.g. to hold it, throttle or nack;
@@ -33,11 +34,12 @@ type fakeSMSC struct {
 	t  testing.TB
 	ln net.Listener
 
-	RefuseBind    atomic.Uint32
-	DropAfterBind bool
-	Silent        bool
-	NoAutoEnquire bool
-	OnSubmit      func(p *peer, req packet)
+	RefuseBind       atomic.Uint32
+	DropAfterBind    bool
+	CloseAfterUnbind bool
+	Silent           bool
+	NoAutoEnquire    bool
+	OnSubmit         func(p *peer, req packet)
 
 	peers chan *peer // each connection, once its bind is answered
 	binds atomic.Int64
@@ -196,6 +198,9 @@ func (p *peer) auto(pk packet) {
 		}
 	case pdu.UnbindID:
 		p.send(packet{id: pdu.UnbindRespID, seq: pk.seq})
+		if f.CloseAfterUnbind {
+			_ = p.conn.Close()
+		}
 	case pdu.SubmitSMID:
 		if f.OnSubmit != nil {
 			f.OnSubmit(p, pk)

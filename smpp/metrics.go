@@ -20,6 +20,7 @@ type metrics struct {
 	refused    *prometheus.GaugeVec
 	stopped    *prometheus.GaugeVec
 	submitErrs *prometheus.CounterVec
+	busy       *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics with reg; nil reg gives nil.
@@ -36,6 +37,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) initSMSC(smsc string) {
 	if m != nil {
 		m.redelivers.WithLabelValues(smsc)
+		m.busy.WithLabelValues(smsc)
 		m.refused.WithLabelValues(smsc)
 		m.stopped.WithLabelValues(smsc)
 		m.throttles.WithLabelValues(smsc)
@@ -83,6 +85,10 @@ func registerMetrics(f promauto.Factory) *metrics {
 		reconnects: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "smspark_smpp_reconnects_total",
 			Help: "Bind attempts after a bind failed or went down, by SMSC.",
+		}, []string{"smsc"}),
+		busy: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "smspark_smpp_handler_refusals_total",
+			Help: "deliver_sm answered ESME_RX_T_APPN because every handler was busy and the queue full (the SMSC delivers them again), by SMSC.",
 		}, []string{"smsc"}),
 		submitErrs: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "smspark_smpp_submit_errors_total",
@@ -166,6 +172,12 @@ func (m *metrics) pdu(smsc, command, direction string) {
 func (m *metrics) reconnect(smsc string) {
 	if m != nil {
 		m.reconnects.WithLabelValues(smsc).Inc()
+	}
+}
+
+func (m *metrics) handlerRefusal(smsc string) {
+	if m != nil {
+		m.busy.WithLabelValues(smsc).Inc()
 	}
 }
 

@@ -24,6 +24,11 @@ const (
 	// DefaultHandlerWorkers is how many MOs and receipts one bind hands
 	// to the Handler at once when ClientOptions.HandlerWorkers is zero.
 	DefaultHandlerWorkers = 256
+	// DefaultHandlerQueue is how many MOs and receipts one bind keeps
+	// waiting for a handler when ClientOptions.HandlerQueue is zero: more
+	// than an SMSC's window holds unanswered, so that a burst waits
+	// rather than being refused.
+	DefaultHandlerQueue = 4096
 	// DrainTimeout bounds how long a bind waits at shutdown for its
 	// submits and handlers in flight before it unbinds.
 	DrainTimeout = 5 * time.Second
@@ -65,9 +70,13 @@ type ClientOptions struct {
 	Location *time.Location
 	// HandlerWorkers bounds the MOs and receipts one bind hands to the
 	// Handler at once; 0 is DefaultHandlerWorkers. A deliver_sm arriving
-	// when all are busy is answered ESME_RX_T_APPN at once, so that the
-	// SMSC delivers it again.
+	// when all are busy waits in a queue of HandlerQueue.
 	HandlerWorkers int
+	// HandlerQueue is how many MOs and receipts one bind keeps waiting
+	// for a handler; 0 is DefaultHandlerQueue. A deliver_sm arriving when
+	// it is full is answered ESME_RX_T_APPN at once, so that the SMSC
+	// delivers it again, and counted (smspark_smpp_handler_refusals_total).
+	HandlerQueue int
 	// OnBindUp, when set, is called (on the bind's goroutine, so quickly)
 	// with the SMSC's operator each time a bind that can submit comes up:
 	// replies waiting for a retry there need not wait out their backoff.
@@ -89,14 +98,17 @@ func (o *ClientOptions) validate() error {
 	if o.Handler == nil {
 		return fmt.Errorf("%w: no Handler", ErrInvalidOptions)
 	}
-	if o.PartMaxAge < 0 || o.HandlerWorkers < 0 {
-		return fmt.Errorf("%w: negative PartMaxAge or HandlerWorkers", ErrInvalidOptions)
+	if o.PartMaxAge < 0 || o.HandlerWorkers < 0 || o.HandlerQueue < 0 {
+		return fmt.Errorf("%w: negative PartMaxAge, HandlerWorkers or HandlerQueue", ErrInvalidOptions)
 	}
 	if o.PartMaxAge == 0 {
 		o.PartMaxAge = DefaultPartMaxAge
 	}
 	if o.HandlerWorkers == 0 {
 		o.HandlerWorkers = DefaultHandlerWorkers
+	}
+	if o.HandlerQueue == 0 {
+		o.HandlerQueue = DefaultHandlerQueue
 	}
 	if o.drainTimeout == 0 {
 		o.drainTimeout = DrainTimeout

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"smspark/payments"
 	"testing"
 	"time"
 
 	"smspark/billing"
 	"smspark/daycards"
-	"smspark/permits"
 	"smspark/store"
 )
 
@@ -20,7 +20,7 @@ func testCard(id, number string, uses ...daycards.Use) daycards.Card {
 	return daycards.Card{
 		ID: id, Number: number, City: "Leuven", Zone: "3000", ZoneName: "Centrum", Days: 5, DayPriceCents: 800,
 		PriceCents: 4000, Status: daycards.StatusPaid, Created: at, PaidAt: at,
-		Payment:       permits.Payment{Reference: "pay-1", Method: "card", Attempts: 1, LastResult: permits.ResultPaid},
+		Payment:       payments.Payment{Reference: "pay-1", Method: "card", Attempts: 1, LastResult: payments.ResultPaid},
 		Communication: billing.StructuredFor("daycard|" + id), Uses: uses,
 	}
 }

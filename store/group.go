@@ -44,6 +44,7 @@ type commitCall struct {
 	changes []sessions.Change
 	done    bool // set, with err, under slot
 	err     error
+	written chan struct{} // closed once done
 }
 
 func newGroupCommit(write func([][]sessions.Change) error, observe func(CommitStats)) *groupCommit {
@@ -59,9 +60,29 @@ func (g *groupCommit) commit(changes []sessions.Change) error {
 	return g.wait(g.enqueue(changes))
 }
 
+// commitWithin queues changes that may wait: they ride with the next
+// commit, or are written after delay by themselves.
+func (g *groupCommit) commitWithin(changes []sessions.Change, delay time.Duration) error {
+	return g.waitWithin(g.enqueue(changes), delay)
+}
+
+// waitWithin waits for another call to write c, at most delay; then it
+// writes c (and what else is queued) itself. One timer per call, and
+// callers that may wait call it per batch, not per message.
+func (g *groupCommit) waitWithin(c *commitCall, delay time.Duration) error {
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-c.written:
+		return c.err
+	case <-t.C:
+		return g.wait(c)
+	}
+}
+
 // enqueue queues a call for the next transaction.
 func (g *groupCommit) enqueue(changes []sessions.Change) *commitCall {
-	c := &commitCall{changes: changes}
+	c := &commitCall{changes: changes, written: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, c)
 	g.mu.Unlock()
@@ -94,13 +115,20 @@ func (g *groupCommit) run(batch []*commitCall) {
 	err := g.writeCalls(batch)
 	if err != nil && len(batch) > 1 {
 		for _, c := range batch {
-			c.err, c.done = g.writeCalls([]*commitCall{c}), true
+			c.finish(g.writeCalls([]*commitCall{c}))
 		}
 		return
 	}
 	for _, c := range batch {
-		c.err, c.done = err, true
+		c.finish(err)
 	}
+}
+
+// finish records the call's result and wakes a caller waiting in
+// waitWithin.
+func (c *commitCall) finish(err error) {
+	c.err, c.done = err, true
+	close(c.written)
 }
 
 func (g *groupCommit) writeCalls(batch []*commitCall) error {

@@ -116,3 +116,30 @@ func TestGroupCommitBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitWithinRidesWithTheNextCommit: changes that may wait are
+// written in the next Commit's transaction; alone, after their delay.
+func TestCommitWithinRidesWithTheNextCommit(t *testing.T) {
+	db, stats := openObserved(t)
+	lazy := db.group.enqueue([]sessions.Change{{Messages: []sessions.Message{{ID: 7, To: "+32470000001",
+		Text: "ok", Status: sessions.StatusSent}}}})
+	done := make(chan error, 1)
+	go func() { done <- db.group.waitWithin(lazy, time.Hour) }()
+	if err := db.Commit(context.Background(), []sessions.Change{session(1, "1ABC123")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(*stats) != 1 || (*stats)[0].Calls != 2 {
+		t.Fatalf("transactions = %+v, want one of both calls", *stats)
+	}
+
+	// Alone, it is written once its delay passed.
+	if err := db.CommitWithin(context.Background(), []sessions.Change{session(2, "2DEF456")}, time.Nanosecond); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := db.Load(context.Background()); err != nil || len(st.Running) != 2 {
+		t.Fatalf("running = %+v, %v; want 2", st.Running, err)
+	}
+}

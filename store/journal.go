@@ -56,15 +56,20 @@ func (db *DB) UnackedMOs(ctx context.Context, since time.Time) ([]sessions.Journ
 }
 
 // ConfirmAcks clears AckPending on the journal entries of the MOs given by
-// their received time and key, in a Commit (sharing its transaction with
-// concurrent ones); an entry no longer in the journal is skipped. Returns
-// Commit's errors.
+// their received time and key, with the next Commit or after at most
+// AckDelay (CommitWithin); an entry no longer in the journal is skipped.
+// Returns Commit's errors.
 func (db *DB) ConfirmAcks(ctx context.Context, mos []sessions.JournalEntry) error {
 	if len(mos) == 0 {
 		return nil
 	}
-	return db.Commit(ctx, []sessions.Change{{Acked: mos}})
+	return db.CommitWithin(ctx, []sessions.Change{{Acked: mos}}, AckDelay)
 }
+
+// AckDelay bounds how long ConfirmAcks waits to share a transaction: until
+// it is written an MO whose ack the SMSC read is still remembered as one
+// it may deliver again, which costs nothing but memory.
+const AckDelay = 10 * time.Millisecond
 
 // confirmAcks clears AckPending on the journal entries of mos still there.
 func (b *buckets) confirmAcks(mos []sessions.JournalEntry) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"smspark/payments"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func testPermit(id string, from time.Time, plates ...string) permits.Permit {
 		ID: id, Type: "leuven-resident", TypeName: "Bewonerskaart", City: "Leuven", Zones: []string{"3000"},
 		Holder: "An Peeters", Plates: plates, Length: permits.Year, From: from.UTC(), Until: permits.Year.End(from, pmLoc).UTC(),
 		PriceCents: 12000, Status: permits.StatusActive, Created: from.UTC(), PaidAt: from.UTC(),
-		Payment:       permits.Payment{Reference: "pay-1", Method: "bancontact", Attempts: 1, LastResult: permits.ResultPaid},
+		Payment:       payments.Payment{Reference: "pay-1", Method: "bancontact", Attempts: 1, LastResult: payments.ResultPaid},
 		Communication: billing.StructuredFor("permit|" + id), Language: "nl",
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"smspark/payments"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func testOrder(id, city, street, number string, year int, codes ...string) vouch
 		Address: vouchers.Address{Street: street, Number: number, Zone: "8371"}, Year: year,
 		Zone: "8371", Duration: 12 * time.Hour, ValidityDays: 365, Quantity: len(codes),
 		Channel: vouchers.ChannelPortal, Status: vouchers.OrderPaid, Created: vt0, PaidAt: vt0,
-		Payment:       vouchers.Payment{Reference: "pay-1", Method: "card", Attempts: 1, LastResult: vouchers.ResultPaid},
+		Payment:       payments.Payment{Reference: "pay-1", Method: "card", Attempts: 1, LastResult: payments.ResultPaid},
 		Communication: billing.StructuredFor("order|" + id), Language: "nl", Codes: codes,
 	}
 }
@@ -263,9 +264,9 @@ func TestMigrateV3(t *testing.T) {
 // fakePayments starts payments numbered pay-1, pay-2, ….
 type fakePayments struct{ n int }
 
-func (f *fakePayments) Start(context.Context, vouchers.Order) (vouchers.Payment, error) {
+func (f *fakePayments) Start(context.Context, payments.Request) (payments.Payment, error) {
 	f.n++
-	return vouchers.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
+	return payments.Payment{Reference: fmt.Sprintf("pay-%d", f.n)}, nil
 }
 
 // TestVoucherServiceOnStore runs the voucher service on the real store:

@@ -4,6 +4,8 @@
 package tariffs
 
 import (
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -18,6 +20,24 @@ type Date struct {
 func DateOf(t time.Time, loc *time.Location) Date {
 	y, m, d := t.In(loc).Date()
 	return Date{y, m, d}
+}
+
+// Midnight returns the start of the day d in loc.
+func (d Date) Midnight(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// ErrInvalidDate means a date is malformed, or outside what a caller
+// accepts (in the past, too far ahead).
+var ErrInvalidDate = errors.New("invalid date")
+
+// ParseDate reads a local date "YYYY-MM-DD". Returns ErrInvalidDate.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%w: %q: want YYYY-MM-DD", ErrInvalidDate, s)
+	}
+	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
 }
 
 // String writes the date as YYYY-MM-DD.

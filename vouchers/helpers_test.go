@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"smspark/payments"
 	"sync"
 	"testing"
 	"time"
@@ -155,11 +156,11 @@ func (m *memStore) VouchersOf(ctx context.Context, id string) ([]vouchers.Vouche
 type fakePayments struct {
 	mu     sync.Mutex
 	n      int
-	orders []vouchers.Order
-	start  func(o vouchers.Order) (vouchers.Payment, error)
+	orders []payments.Request
+	start  func(o payments.Request) (payments.Payment, error)
 }
 
-func (f *fakePayments) Start(_ context.Context, o vouchers.Order) (vouchers.Payment, error) {
+func (f *fakePayments) Start(_ context.Context, o payments.Request) (payments.Payment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.orders = append(f.orders, o)
@@ -168,7 +169,7 @@ func (f *fakePayments) Start(_ context.Context, o vouchers.Order) (vouchers.Paym
 	}
 	f.n++
 	ref := fmt.Sprintf("pay-%d", f.n)
-	return vouchers.Payment{Reference: ref, RedirectURL: "https://pay.test/" + ref}, nil
+	return payments.Payment{Reference: ref, RedirectURL: "https://pay.test/" + ref}, nil
 }
 
 // fixture is a Service over a memStore with the reference types.

@@ -1,6 +1,7 @@
 package vouchers
 
 import (
+	"smspark/payments"
 	"time"
 
 	"smspark/billing"
@@ -25,33 +26,6 @@ const (
 	ChannelBackoffice Channel = "backoffice"
 )
 
-// Payment results kept in Payment.LastResult.
-const (
-	ResultPending = "pending" // a payment was started, no result yet
-	ResultFailed  = "failed"
-	ResultPaid    = "paid"
-	ResultFree    = "free" // nothing to pay
-)
-
-// MethodFree is the payment method of an order that cost nothing.
-const MethodFree = "free"
-
-// Payment is an order's current payment attempt. Payments.Start fills
-// Reference and RedirectURL; the Service keeps the rest.
-type Payment struct {
-	// Reference is the provider's reference of the current attempt; a
-	// callback must quote it.
-	Reference string `json:"reference,omitempty"`
-	// RedirectURL is where the citizen pays the current attempt.
-	RedirectURL string `json:"redirect_url,omitempty"`
-	// Method is how it was paid, as the provider says (e.g. "card").
-	Method string `json:"method,omitempty"`
-	// Attempts counts the results received: failed ones, and the paid one.
-	Attempts int `json:"attempts"`
-	// LastResult is ResultPending, ResultFailed, ResultPaid or ResultFree.
-	LastResult string `json:"last_result,omitempty"`
-}
-
 // Order is a citizen's purchase of vouchers of one type for one address.
 type Order struct {
 	// ID is "O" and 10 random characters of Alphabet.
@@ -74,12 +48,12 @@ type Order struct {
 	// FreeVouchers is how many of Quantity came from free bundles.
 	FreeVouchers int `json:"free_vouchers"`
 	// PriceCents is what the citizen pays.
-	PriceCents int64       `json:"price_cents"`
-	Channel    Channel     `json:"channel"`
-	Status     OrderStatus `json:"status"`
-	Created    time.Time   `json:"created"`
-	PaidAt     time.Time   `json:"paid_at,omitzero"`
-	Payment    Payment     `json:"payment"`
+	PriceCents int64            `json:"price_cents"`
+	Channel    Channel          `json:"channel"`
+	Status     OrderStatus      `json:"status"`
+	Created    time.Time        `json:"created"`
+	PaidAt     time.Time        `json:"paid_at,omitzero"`
+	Payment    payments.Payment `json:"payment"`
 	// Communication is the structured communication a transfer quotes.
 	Communication billing.Structured `json:"communication"`
 	// Language is the citizen's language (nl, fr, de, en) for the letter.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"smspark/payments"
 	"strings"
 	"sync"
 	"time"
@@ -35,15 +36,6 @@ type Store interface {
 	VouchersOf(ctx context.Context, orderID string) ([]Voucher, error)
 }
 
-// Payments starts online payments (the HTTP layer's provider).
-type Payments interface {
-	// Start begins a payment of o.PriceCents for the order, quoting
-	// o.Communication, and returns its Reference and RedirectURL. It is
-	// called with the Service's lock held: it should only create the
-	// payment, not wait for it.
-	Start(ctx context.Context, o Order) (Payment, error)
-}
-
 // Options configure a Service.
 type Options struct {
 	// Types are the voucher types on sale. Prefixes are unique.
@@ -61,7 +53,7 @@ type Options struct {
 	// Europe/Brussels.
 	Location *time.Location
 	// Payments starts payments of orders that cost something. Required.
-	Payments Payments
+	Payments payments.Starter
 }
 
 func (o *Options) validate() error {
@@ -96,7 +88,7 @@ type Service struct {
 	clock     func() time.Time
 	random    io.Reader
 	loc       *time.Location
-	payments  Payments
+	payments  payments.Starter
 
 	mu sync.Mutex // serialises read-modify-write of orders
 }
@@ -284,7 +276,7 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 	if q.PriceCents == 0 {
 		o.Status = OrderPaid
 		o.PaidAt = now
-		o.Payment = Payment{Method: MethodFree, LastResult: ResultFree}
+		o.Payment = payments.Payment{Method: payments.MethodFree, LastResult: payments.ResultFree}
 		if o, err = s.issue(ctx, o); err != nil {
 			return Order{}, fmt.Errorf("vouchers: place order: %w", err)
 		}
@@ -300,16 +292,11 @@ func (s *Service) PlaceOrder(ctx context.Context, req OrderRequest) (Order, erro
 // startPayment starts a new payment of o (awaiting payment, stored) and
 // stores it as o's current one.
 func (s *Service) startPayment(ctx context.Context, o Order) (Order, error) {
-	p, err := s.payments.Start(ctx, o)
-	if err == nil && p.Reference == "" {
-		err = errors.New("no payment reference")
-	}
+	err := o.Payment.Begin(ctx, s.payments, payments.Request{ID: o.ID, Kind: "order", AmountCents: o.PriceCents,
+		Communication: o.Communication})
 	if err != nil {
-		return o, fmt.Errorf("vouchers: order %s: %w: %w", o.ID, ErrPaymentUnavailable, err)
+		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
 	}
-	o.Payment.Reference = p.Reference
-	o.Payment.RedirectURL = p.RedirectURL
-	o.Payment.LastResult = ResultPending
 	if err := s.store.PutOrder(ctx, o, nil); err != nil {
 		return o, fmt.Errorf("vouchers: order %s: record payment: %w", o.ID, err)
 	}
@@ -333,30 +320,19 @@ func (s *Service) PaymentResult(ctx context.Context, orderID, reference string, 
 	if err != nil {
 		return Order{}, fmt.Errorf("vouchers: payment result: %w", err)
 	}
-	if reference == "" || reference != o.Payment.Reference {
-		return o, fmt.Errorf("vouchers: order %s: %w: %q", o.ID, ErrWrongReference, reference)
+	out, err := o.Payment.Settle(o.paymentState(), reference, paid, method)
+	if err != nil {
+		return o, fmt.Errorf("vouchers: order %s: %w", o.ID, err)
 	}
-	switch o.Status {
-	case OrderPaid:
+	switch out {
+	case payments.Unchanged:
 		return o, nil
-	case OrderCancelled:
-		return o, fmt.Errorf("vouchers: order %s: %w: cancelled", o.ID, ErrNotPayable)
-	}
-	if !paid && o.Payment.LastResult == ResultFailed {
-		return o, nil
-	}
-	o.Payment.Attempts++
-	if method != "" {
-		o.Payment.Method = method
-	}
-	if !paid {
-		o.Payment.LastResult = ResultFailed
+	case payments.Failed:
 		if err := s.store.PutOrder(ctx, o, nil); err != nil {
 			return Order{}, fmt.Errorf("vouchers: order %s: payment failed: %w", o.ID, err)
 		}
 		return o, nil
 	}
-	o.Payment.LastResult = ResultPaid
 	o.Status = OrderPaid
 	o.PaidAt = s.clock()
 	if o, err = s.issue(ctx, o); err != nil {
@@ -365,25 +341,36 @@ func (s *Service) PaymentResult(ctx context.Context, orderID, reference string, 
 	return o, nil
 }
 
+// paymentState is where the order stands for its payment.
+func (o Order) paymentState() payments.State {
+	switch o.Status {
+	case OrderPaid:
+		return payments.Settled
+	case OrderCancelled:
+		return payments.Cancelled
+	}
+	return payments.Awaiting
+}
+
 // RetryPayment starts a new payment attempt of an order awaiting payment
 // (after a failed or abandoned one); the former reference is no longer
 // accepted. Returns the order and its new Payment.
 //
 // Returns ErrOrderNotFound, ErrNotPayable unless the order awaits payment,
 // ErrPaymentUnavailable, or the Store's error.
-func (s *Service) RetryPayment(ctx context.Context, orderID string) (Order, Payment, error) {
+func (s *Service) RetryPayment(ctx context.Context, orderID string) (Order, payments.Payment, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, err := s.store.Order(ctx, orderID)
 	if err != nil {
-		return Order{}, Payment{}, fmt.Errorf("vouchers: retry payment: %w", err)
+		return Order{}, payments.Payment{}, fmt.Errorf("vouchers: retry payment: %w", err)
 	}
 	if o.Status != OrderAwaitingPayment {
-		return o, Payment{}, fmt.Errorf("vouchers: order %s: %w: %s", o.ID, ErrNotPayable, o.Status)
+		return o, payments.Payment{}, fmt.Errorf("vouchers: order %s: %w: %s", o.ID, ErrNotPayable, o.Status)
 	}
 	o, err = s.startPayment(ctx, o)
 	if err != nil {
-		return o, Payment{}, err
+		return o, payments.Payment{}, err
 	}
 	return o, o.Payment, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"smspark/payments"
 	"strings"
 	"testing"
 	"time"
@@ -249,7 +250,7 @@ func TestFreeOrderIssuedAtOnce(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	o := f.order(t, blaReq(10))
-	if o.Status != vouchers.OrderPaid || !o.PaidAt.Equal(t0) || o.Payment.Method != vouchers.MethodFree || len(o.Codes) != 10 {
+	if o.Status != vouchers.OrderPaid || !o.PaidAt.Equal(t0) || o.Payment.Method != payments.MethodFree || len(o.Codes) != 10 {
 		t.Fatalf("free order = %+v", o)
 	}
 	if len(f.pay.orders) != 0 {
@@ -307,7 +308,7 @@ func TestPaidOrderFlow(t *testing.T) {
 	req.Channel = vouchers.ChannelBackoffice
 	o := f.order(t, req)
 	if o.Status != vouchers.OrderAwaitingPayment || o.PriceCents != 500 || len(o.Codes) != 0 ||
-		o.Payment.Reference != "pay-1" || o.Payment.RedirectURL != "https://pay.test/pay-1" || o.Payment.LastResult != vouchers.ResultPending {
+		o.Payment.Reference != "pay-1" || o.Payment.RedirectURL != "https://pay.test/pay-1" || o.Payment.LastResult != payments.ResultPending {
 		t.Fatalf("order = %+v", o)
 	}
 	if o.Communication != billing.StructuredFor("order|"+o.ID) || len(f.pay.orders) != 1 || f.pay.orders[0].ID != o.ID {
@@ -320,7 +321,7 @@ func TestPaidOrderFlow(t *testing.T) {
 	// The payment fails: still payable; a repeated failure changes nothing.
 	for range 2 {
 		got, err := f.svc.PaymentResult(ctx, o.ID, "pay-1", false, "card")
-		if err != nil || got.Status != vouchers.OrderAwaitingPayment || got.Payment.Attempts != 1 || got.Payment.LastResult != vouchers.ResultFailed {
+		if err != nil || got.Status != vouchers.OrderAwaitingPayment || got.Payment.Attempts != 1 || got.Payment.LastResult != payments.ResultFailed {
 			t.Fatalf("failed payment: %+v, %v", got, err)
 		}
 	}
@@ -328,7 +329,7 @@ func TestPaidOrderFlow(t *testing.T) {
 	// Retry: a new reference; the old one is refused from now on.
 	f.clock.Set(t0.Add(10 * time.Minute))
 	got, p, err := f.svc.RetryPayment(ctx, o.ID)
-	if err != nil || p.Reference != "pay-2" || got.Payment.Reference != "pay-2" || got.Payment.LastResult != vouchers.ResultPending {
+	if err != nil || p.Reference != "pay-2" || got.Payment.Reference != "pay-2" || got.Payment.LastResult != payments.ResultPending {
 		t.Fatalf("RetryPayment = %+v, %+v, %v", got, p, err)
 	}
 	if _, err := f.svc.PaymentResult(ctx, o.ID, "pay-1", true, "card"); !errors.Is(err, vouchers.ErrWrongReference) {
@@ -345,7 +346,7 @@ func TestPaidOrderFlow(t *testing.T) {
 	f.clock.Set(t0.Add(12 * time.Minute))
 	paid, err := f.svc.PaymentResult(ctx, o.ID, "pay-2", true, "card")
 	if err != nil || paid.Status != vouchers.OrderPaid || !paid.PaidAt.Equal(t0.Add(12*time.Minute)) ||
-		paid.Payment.Attempts != 2 || paid.Payment.Method != "card" || paid.Payment.LastResult != vouchers.ResultPaid || len(paid.Codes) != 2 {
+		paid.Payment.Attempts != 2 || paid.Payment.Method != "card" || paid.Payment.LastResult != payments.ResultPaid || len(paid.Codes) != 2 {
 		t.Fatalf("paid = %+v, %v", paid, err)
 	}
 	vs, err := f.svc.Vouchers(ctx, o.ID)
@@ -411,7 +412,7 @@ func TestPaymentUnavailable(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	down := errors.New("provider down")
-	f.pay.start = func(vouchers.Order) (vouchers.Payment, error) { return vouchers.Payment{}, down }
+	f.pay.start = func(payments.Request) (payments.Payment, error) { return payments.Payment{}, down }
 	o, err := f.svc.PlaceOrder(ctx, vbrReq(1))
 	if !errors.Is(err, vouchers.ErrPaymentUnavailable) || !errors.Is(err, down) {
 		t.Fatalf("PlaceOrder: %v, want ErrPaymentUnavailable", err)
@@ -429,7 +430,7 @@ func TestPaymentUnavailable(t *testing.T) {
 		t.Fatalf("PaymentResult: %+v, %v", got, err)
 	}
 	// A provider that gives no reference is unavailable too.
-	f.pay.start = func(vouchers.Order) (vouchers.Payment, error) { return vouchers.Payment{RedirectURL: "x"}, nil }
+	f.pay.start = func(payments.Request) (payments.Payment, error) { return payments.Payment{RedirectURL: "x"}, nil }
 	if _, err := f.svc.PlaceOrder(ctx, vbrReq(1)); !errors.Is(err, vouchers.ErrPaymentUnavailable) {
 		t.Fatalf("PlaceOrder with no reference: %v", err)
 	}

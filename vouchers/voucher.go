@@ -5,7 +5,7 @@
 // which an SMS "<code> <plate>" uses one.
 //
 // It is pure domain: it imports only the standard library and smspark's
-// other domain packages. Persistence (Store), payment (Payments), the clock
+// other domain packages. Persistence (Store), payment (payments.Starter), the clock
 // and the random source are injected; package store implements Store.
 //
 // Calendar years (quotas, free bundles) are those of the Service's
@@ -15,6 +15,7 @@ package vouchers
 import (
 	"errors"
 	"fmt"
+	"smspark/payments"
 	"time"
 )
 
@@ -48,21 +49,21 @@ var (
 	ErrCodeTaken = errors.New("voucher code already taken")
 	// ErrWrongReference means a payment callback names a reference that is
 	// not the order's current payment.
-	ErrWrongReference = errors.New("not the order's current payment reference")
+	ErrWrongReference = payments.ErrWrongReference
 	// ErrNotPayable means the order is not awaiting payment (paid or
 	// cancelled).
-	ErrNotPayable = errors.New("order is not awaiting payment")
+	ErrNotPayable = payments.ErrNotPayable
 	// ErrNotCancellable means the order is paid and cannot be cancelled.
 	ErrNotCancellable = errors.New("a paid order cannot be cancelled")
 	// ErrPaymentUnavailable means the payment provider could not start a
 	// payment; the order stays payable (RetryPayment).
-	ErrPaymentUnavailable = errors.New("payment could not be started")
+	ErrPaymentUnavailable = payments.ErrUnavailable
 	// ErrBadPrefix means a code prefix is not 2 to 5 upper-case letters
 	// A–Z, or starts with Q.
 	ErrBadPrefix = errors.New("invalid voucher code prefix")
 	// ErrRandom means the random source failed or kept giving unusable
 	// bytes.
-	ErrRandom = errors.New("random source failed")
+	ErrRandom = payments.ErrRandom
 	// ErrUsed means the voucher was already used.
 	ErrUsed = errors.New("voucher already used")
 	// ErrExpired means the voucher's validity has ended.

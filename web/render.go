@@ -40,7 +40,7 @@ func (v view) When(t time.Time) string {
 	return t.In(v.loc).Format("02/01/2006 15:04")
 }
 
-// Date writes a day as dd/mm/yyyy.
+// Date writes a date (day/month/year).
 func (v view) Date(t time.Time) string { return t.In(v.loc).Format("02/01/2006") }
 
 // ISO is t for a <time datetime> attribute.
@@ -69,7 +69,7 @@ func (p *Page) view(r *http.Request, page string, s login) view {
 	return v
 }
 
-var pages = []string{"login", "help", "now", "history", "statements", "notifications", "settings", "refused"}
+var pages = []string{"login", "help", "now", "history", "notifications", "settings", "statements", "refused"}
 
 func (p *Page) parse() error {
 	p.tmpl = map[string]*template.Template{}

@@ -39,6 +39,13 @@ type Records interface {
 	Messages(ctx context.Context, number string) ([]sessions.Message, error)
 }
 
+// Node is the cluster node the page runs on. Only the leader writes: on a
+// standby every form that would change something is refused with a page
+// saying so, and nothing changes.
+type Node interface {
+	Leader() bool
+}
+
 // Login errors a Login function returns.
 var (
 	ErrTooManyLogins  = errors.New("too many login attempts")
@@ -49,12 +56,14 @@ var (
 type Options struct {
 	Engine  Engine
 	Records Records
+	// Node says whether this node is the leader (nil: always).
+	Node Node
+	// Statements builds the account's monthly statements (nil: no
+	// statements page).
+	Statements Statements
 	// Login checks PASS credentials and returns the number in E.164, or
 	// ErrTooManyLogins or ErrBadCredentials (rate limited with the API).
 	Login func(r *http.Request, username, password string) (string, error)
-	// Statements builds an account's monthly statement (nil: no
-	// Statements page).
-	Statements StatementBuilder
 	// Zones lists the configured zones, for the start form.
 	Zones    func() []tariffs.Zone
 	Clock    func() time.Time
@@ -111,14 +120,14 @@ func (p *Page) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /lang", p.switchLanguage)
 	mux.HandleFunc("POST /logout", p.member(p.logout))
 	mux.HandleFunc("GET /now", p.member(p.now))
-	mux.HandleFunc("POST /now/start", p.member(p.start))
-	mux.HandleFunc("POST /now/stop", p.member(p.stop))
+	mux.HandleFunc("POST /now/start", p.member(p.write(p.start)))
+	mux.HandleFunc("POST /now/stop", p.member(p.write(p.stop)))
 	mux.HandleFunc("GET /history", p.member(p.history))
-	mux.HandleFunc("GET /statements", p.member(p.statements))
-	mux.HandleFunc("GET /statements/{month}/{format}", p.member(p.statementFile))
 	mux.HandleFunc("GET /notifications", p.member(p.notifications))
 	mux.HandleFunc("GET /settings", p.member(p.settings))
-	mux.HandleFunc("POST /settings", p.member(p.saveSettings))
+	mux.HandleFunc("POST /settings", p.member(p.write(p.saveSettings)))
+	mux.HandleFunc("GET /statements", p.member(p.statements))
+	mux.HandleFunc("GET /statements/{file}", p.member(p.statementFile))
 }
 
 func (p *Page) cached(h http.Handler) http.Handler {
@@ -126,6 +135,19 @@ func (p *Page) cached(h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
 	})
+}
+
+// write refuses a form that would change something when this node is not
+// the leader: a standby answers 503 with a page saying so.
+func (p *Page) write(h memberHandler) memberHandler {
+	return func(w http.ResponseWriter, r *http.Request, s login) {
+		if p.opts.Node != nil && !p.opts.Node.Leader() {
+			w.Header().Set("Retry-After", "5")
+			p.refuse(w, r, http.StatusServiceUnavailable, "errStandby")
+			return
+		}
+		h(w, r, s)
+	}
 }
 
 func (p *Page) home(w http.ResponseWriter, r *http.Request) {

@@ -52,32 +52,32 @@ func outputAccount(cmd *cobra.Command, a sessions.Account, asJSON bool, loc *tim
 	return nil
 }
 
-func (c *adminClient) createAccount(ctx context.Context, pkg string, numbers []string) (sessions.Account, error) {
+func (c *adminClient) CreateAccount(ctx context.Context, pkg sessions.Package, numbers []string) (sessions.Account, error) {
 	var a sessions.Account
 	err := c.do(ctx, "POST", "/admin/accounts", map[string]any{"package": pkg, "numbers": numbers}, &a)
 	return a, err
 }
 
-func (c *adminClient) account(ctx context.Context, id string) (sessions.Account, error) {
+func (c *adminClient) Account(ctx context.Context, id string) (sessions.Account, error) {
 	var a sessions.Account
 	err := c.do(ctx, "GET", "/admin/accounts/"+pathEscape(id), nil, &a)
 	return a, err
 }
 
-func (c *adminClient) addNumber(ctx context.Context, id, number string) (sessions.Account, error) {
+func (c *adminClient) AddNumber(ctx context.Context, id, number string) (sessions.Account, error) {
 	var a sessions.Account
 	err := c.do(ctx, "POST", "/admin/accounts/"+pathEscape(id)+"/numbers", map[string]string{"number": number}, &a)
 	return a, err
 }
 
-func (c *adminClient) removeNumber(ctx context.Context, id, number string) (sessions.Account, error) {
+func (c *adminClient) RemoveNumber(ctx context.Context, id, number string) (sessions.Account, error) {
 	var a sessions.Account
 	err := c.do(ctx, "DELETE", "/admin/accounts/"+pathEscape(id)+"/numbers/"+pathEscape(number), nil, &a)
 	return a, err
 }
 
-func (c *adminClient) setPackage(ctx context.Context, id, pkg string) (sessions.Account, error) {
+func (c *adminClient) SetPackage(ctx context.Context, id string, pkg sessions.Package) (sessions.Account, error) {
 	var a sessions.Account
-	err := c.do(ctx, "POST", "/admin/accounts/"+pathEscape(id)+"/package", map[string]string{"package": pkg}, &a)
+	err := c.do(ctx, "POST", "/admin/accounts/"+pathEscape(id)+"/package", map[string]string{"package": string(pkg)}, &a)
 	return a, err
 }

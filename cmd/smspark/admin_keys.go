@@ -40,16 +40,26 @@ func outputKeys(cmd *cobra.Command, keys []apikeys.Listed, asJSON bool) error {
 	return w.Flush()
 }
 
-func (c *adminClient) createKey(ctx context.Context, role, city, label string) (apikeys.Listed, error) {
+func (c *adminClient) CreateKey(ctx context.Context, role, city, label string) (apikeys.Listed, error) {
 	var k apikeys.Listed
 	err := c.do(ctx, "POST", "/admin/keys", map[string]string{"role": role, "city": city, "label": label}, &k)
 	return k, err
 }
 
-func (c *adminClient) keys(ctx context.Context) ([]apikeys.Listed, error) {
+func (c *adminClient) Keys(ctx context.Context) ([]apikeys.Listed, error) {
 	var resp struct {
 		Keys []apikeys.Listed `json:"keys"`
 	}
 	err := c.do(ctx, "GET", "/admin/keys", nil, &resp)
 	return resp.Keys, err
 }
+
+func (c *adminClient) RevokeKey(ctx context.Context, id string) (apikeys.Listed, error) {
+	var k apikeys.Listed
+	err := c.do(ctx, "POST", "/admin/keys/"+pathEscape(id)+"/revoke", nil, &k)
+	return k, err
+}
+
+// Close does nothing: the client holds no connection between requests
+// that outlives the process.
+func (c *adminClient) Close() error { return nil }

@@ -40,6 +40,7 @@ func (m *Main) openAdmin() error {
 		return err
 	}
 	m.Admin = admin
+	m.listening = append(m.listening, admin)
 	return nil
 }
 

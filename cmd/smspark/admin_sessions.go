@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,12 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"smspark/audit"
-	"smspark/config"
 	"smspark/httpapi"
 	"smspark/parser"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 // newSessionsStopCommand is `sessions stop`: end a running session for
@@ -54,51 +50,20 @@ SMS waits in the store's outbox and goes out when the engine runs.`,
 			if err != nil {
 				return err
 			}
-			var s sessions.Session
-			if t.remote() {
-				s, err = t.client().stop(cmd.Context(), id, plate)
-			} else {
-				s, err = localStop(cmd.Context(), cfg, *t.data, id, plate)
-				if err == nil && !*asJSON {
-					defer fmt.Fprintln(cmd.ErrOrStderr(), "(the stopped SMS waits in the store's outbox until the engine runs)")
-				}
-			}
+			b := t.backend(cfg)
+			defer b.Close()
+			s, err := b.StopSession(cmd.Context(), id, plate)
 			if err != nil {
 				return err
+			}
+			if !t.remote() && !*asJSON {
+				defer fmt.Fprintln(cmd.ErrOrStderr(), "(the stopped SMS waits in the store's outbox until the engine runs)")
 			}
 			return outputSession(cmd, s, *asJSON, cfg.Location)
 		},
 	}
 	cmd.Flags().StringVar(&plate, "plate", "", "the running session of this plate")
 	return cmd
-}
-
-// localStop ends a session with an engine opened on the stopped store
-// (as `accounts` does).
-func localStop(ctx context.Context, cfg *config.Config, dataDir string, id uint64, plate string) (sessions.Session, error) {
-	eng, db, err := openEngine(ctx, cfg, dataDir, systemClock{}, false)
-	if errors.Is(err, store.ErrLocked) {
-		return sessions.Session{}, fmt.Errorf("%w: an engine runs on %s: ask it with --server", err, dataDir)
-	}
-	if err != nil {
-		return sessions.Session{}, err
-	}
-	defer db.Close()
-	s, err := eng.AdminStop(ctx, id, plate)
-	if err != nil {
-		return s, err
-	}
-	return s, recordLocal(ctx, db, audit.SessionStop, strconv.FormatUint(s.ID, 10), "plate "+s.Plate+", zone "+s.Zone)
-}
-
-// localSession reads one session from the store in dataDir.
-func localSession(ctx context.Context, dataDir string, id uint64) (sessions.Session, error) {
-	db, err := store.Open(dataDir, store.Options{})
-	if err != nil {
-		return sessions.Session{}, err
-	}
-	defer db.Close()
-	return db.Session(ctx, id)
 }
 
 // outputSessions prints sessions as a table, or as JSON.
@@ -123,9 +88,9 @@ func outputSession(cmd *cobra.Command, s sessions.Session, asJSON bool, loc *tim
 	return nil
 }
 
-// sessions lists the sessions a filter selects (From and To are not
+// Sessions lists the sessions a filter selects (From and To are not
 // offered by the admin endpoint).
-func (c *adminClient) sessions(ctx context.Context, f store.SessionFilter) ([]sessions.Session, error) {
+func (c *adminClient) Sessions(ctx context.Context, f sessions.SessionFilter) ([]sessions.Session, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"number": f.Number, "plate": f.Plate, "zone": f.Zone, "account": f.Account} {
 		if v != "" {
@@ -160,7 +125,7 @@ type sessionAnswer struct {
 	Session httpapi.AdminSession `json:"session"`
 }
 
-func (c *adminClient) session(ctx context.Context, id uint64) (sessions.Session, error) {
+func (c *adminClient) Session(ctx context.Context, id uint64) (sessions.Session, error) {
 	var resp sessionAnswer
 	if err := c.do(ctx, "GET", "/admin/sessions/"+strconv.FormatUint(id, 10), nil, &resp); err != nil {
 		return sessions.Session{}, err
@@ -168,7 +133,7 @@ func (c *adminClient) session(ctx context.Context, id uint64) (sessions.Session,
 	return resp.Session.Session()
 }
 
-func (c *adminClient) stop(ctx context.Context, id uint64, plate string) (sessions.Session, error) {
+func (c *adminClient) StopSession(ctx context.Context, id uint64, plate string) (sessions.Session, error) {
 	var resp sessionAnswer
 	req := map[string]any{}
 	if id != 0 {

@@ -39,10 +39,10 @@ func storeDir(t *testing.T) string {
 }
 
 // TestNoStoreWithoutServe walks every command that takes --data: on a
-// directory without a store each but serve, demo and scale fill (which make
+// directory without a store each but serve and demo (which make
 // one) exits non-zero naming the missing file, and makes nothing.
 func TestNoStoreWithoutServe(t *testing.T) {
-	creators := map[string]bool{"smspark serve": true, "smspark demo": true, "smspark scale fill": true}
+	creators := map[string]bool{"smspark serve": true, "smspark demo": true}
 	// Values for the flags a command requires, and its positional arguments.
 	flagValues := map[string]string{
 		"account": "1", "number": "+32475000001", "package": "premium", "role": "admin", "city": "Brussels",

@@ -252,7 +252,7 @@ func copyServices(ctx context.Context, src *store.DB, dst *postgres.DB, n map[st
 		return err
 	}
 	for _, k := range keys {
-		if err := dst.PutAPIKey(ctx, postgres.APIKey(k)); err != nil {
+		if err := dst.PutAPIKey(ctx, k); err != nil {
 			return err
 		}
 	}
@@ -275,7 +275,7 @@ func copyServices(ctx context.Context, src *store.DB, dst *postgres.DB, n map[st
 func copyRequests(ctx context.Context, src *store.DB, dst *postgres.DB, n map[string]int64) error {
 	err := src.IdempotentResponses(ctx, func(scope, key string, r store.Idempotent) error {
 		n["idempotent_responses"]++
-		return dst.PutIdempotentResponse(ctx, scope, key, postgres.Idempotent(r))
+		return dst.PutIdempotentResponse(ctx, scope, key, r)
 	})
 	if err != nil {
 		return err

@@ -113,3 +113,47 @@ func TestMigrate(t *testing.T) {
 		t.Fatalf("second migrate: %v, want errNotEmpty\n%s", err, out)
 	}
 }
+
+// TestCheckDatabase: smspark check --database checks a PostgreSQL store.
+func TestCheckDatabase(t *testing.T) {
+	dir, url := t.TempDir(), pgtest.DB(t)
+	fillStore(t, dir)
+	if out, err := run(t, "migrate", "--from-data", dir, "--to", url); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	out, err := run(t, "check", "--database", url)
+	if err != nil || !strings.Contains(out, "database: ok") {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	if _, err := run(t, "check", "--data", dir, "--database", url); err == nil {
+		t.Error("check with --data and --database: no error")
+	}
+}
+
+// TestAdminDatabase: the admin commands work on a PostgreSQL store with
+// --database as on a bbolt one with --data, those that open an engine on
+// it included.
+func TestAdminDatabase(t *testing.T) {
+	dir, url := t.TempDir(), pgtest.DB(t)
+	fillStore(t, dir)
+	if out, err := run(t, "migrate", "--from-data", dir, "--to", url); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	out, err := run(t, "sessions", "list", "--database", url, "--plate", "1ABC123")
+	if err != nil || !strings.Contains(out, "1ABC123") {
+		t.Fatalf("sessions list: %v\n%s", err, out)
+	}
+	// An engine opened on the database (sessions stop opens one): the
+	// session that ran past its end at the store's time is ended by it.
+	out, err = run(t, "sessions", "stop", "--database", url, "1")
+	if err == nil || !strings.Contains(err.Error(), "no such running session") {
+		t.Fatalf("sessions stop of a session past its end: %v\n%s", err, out)
+	}
+	out, err = run(t, "sessions", "show", "--database", url, "2")
+	if err != nil || !strings.Contains(out, "1XYZ789") {
+		t.Fatalf("sessions show: %v\n%s", err, out)
+	}
+	if _, err := run(t, "sessions", "list", "--data", dir, "--database", url); err == nil {
+		t.Error("--data with --database: no error")
+	}
+}

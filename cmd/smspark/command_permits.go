@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"smspark/payments"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,7 +34,7 @@ type permitJSON struct {
 	Status        string                `json:"status"`
 	Created       string                `json:"created"`
 	Paid          *string               `json:"paid"`
-	Payment       permits.Payment       `json:"payment"`
+	Payment       payments.Payment      `json:"payment"`
 	Communication string                `json:"communication"`
 	Changes       []permits.PlateChange `json:"changes"`
 	RenewalOf     string                `json:"renewal_of,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"smspark/payments"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func permitsFixture(t *testing.T) (dir, leuven, brussels string) {
 	l := permits.Permit{ID: "PLEUVEN2345", Type: "leuven-resident", TypeName: "Bewonerskaart", City: "Leuven",
 		Zones: []string{"3000"}, Holder: "An Peeters", Plates: []string{"1ABC123"}, Length: permits.Year, From: from,
 		Until: permits.Year.End(from, loc), PriceCents: 12000, Status: permits.StatusActive, Created: paid, PaidAt: paid,
-		Payment: permits.Payment{Reference: "PAY1", Method: "bancontact", Attempts: 2, LastResult: permits.ResultPaid},
+		Payment: payments.Payment{Reference: "PAY1", Method: "bancontact", Attempts: 2, LastResult: payments.ResultPaid},
 		Changes: []permits.PlateChange{{Kind: permits.ChangeTemporary, Old: "1ABC123", New: "9RENT99", From: paid,
 			Until: from.AddDate(0, 0, 3), Made: paid}}}
 	b := permits.Permit{ID: "PBRUSSELS23", Type: "brussels-resident", TypeName: "Carte riverain", City: "Brussels",

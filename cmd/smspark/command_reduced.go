@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"smspark/audit"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 // grantOut is a grant as the reduced commands print it in JSON: dates
@@ -35,14 +30,6 @@ func toGrantOut(g sessions.Grant, loc *time.Location) grantOut {
 		GrantedBy: g.GrantedBy, Reason: g.Reason, Revoked: g.Revoked}
 }
 
-// grants is what the reduced commands ask of the engine: opened on the
-// stopped store of --data, or the running one of --server.
-type grants interface {
-	GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error)
-	RevokeGrant(ctx context.Context, id string) (sessions.Grant, error)
-	Grants(ctx context.Context, city string) ([]sessions.Grant, error)
-}
-
 func newReducedCommand() *cobra.Command {
 	var dataDir, configPath string
 	var asJSON bool
@@ -52,24 +39,15 @@ func newReducedCommand() *cobra.Command {
 	}
 	t := addTarget(cmd, &dataDir, &configPath, &asJSON)
 
-	// with runs f on the grants of --data or --server.
-	with := func(cmd *cobra.Command, f func(grants, *time.Location) error) error {
+	// with runs f on the backend of --data or --server.
+	with := func(_ *cobra.Command, f func(backend, *time.Location) error) error {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return err
 		}
-		if t.remote() {
-			return f(remoteGrants{t.client()}, cfg.Location)
-		}
-		eng, db, err := openEngine(cmd.Context(), cfg, dataDir, systemClock{}, false)
-		if errors.Is(err, store.ErrLocked) {
-			return fmt.Errorf("%w: an engine runs on %s: ask it with --server", err, dataDir)
-		}
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return f(localGrants{eng, db}, cfg.Location)
+		b := t.backend(cfg)
+		defer b.Close()
+		return f(b, cfg.Location)
 	}
 	output := func(cmd *cobra.Command, list []sessions.Grant, loc *time.Location) error {
 		out := make([]grantOut, 0, len(list))
@@ -99,7 +77,7 @@ func newReducedCommand() *cobra.Command {
   smspark reduced grant --server http://127.0.0.1:8081 --city Kortrijk --account A1B2C3 --from 2026-11-01 --to 2026-12-31 --by "counter" --reason "UiTPAS" --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return with(cmd, func(gs grants, loc *time.Location) error {
+			return with(cmd, func(gs backend, loc *time.Location) error {
 				from, err := time.ParseInLocation(time.DateOnly, g.from, loc)
 				if err != nil {
 					return fmt.Errorf("--from: %w", err)
@@ -138,7 +116,7 @@ func newReducedCommand() *cobra.Command {
 		Short: "List the grants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return with(cmd, func(gs grants, loc *time.Location) error {
+			return with(cmd, func(gs backend, loc *time.Location) error {
 				list, err := gs.Grants(cmd.Context(), city)
 				if err != nil {
 					return err
@@ -153,7 +131,7 @@ func newReducedCommand() *cobra.Command {
 		Short: "End a grant now",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return with(cmd, func(gs grants, loc *time.Location) error {
+			return with(cmd, func(gs backend, loc *time.Location) error {
 				gr, err := gs.RevokeGrant(cmd.Context(), g.id)
 				if err != nil {
 					return err
@@ -166,56 +144,4 @@ func newReducedCommand() *cobra.Command {
 	_ = revoke.MarkFlagRequired("id")
 	cmd.AddCommand(grant, list, revoke)
 	return cmd
-}
-
-// localGrants are the grants of an engine opened on a stopped store; the
-// changes are recorded in the audit trail as local.
-type localGrants struct {
-	e  *sessions.Engine
-	db appStore
-}
-
-func (l localGrants) GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error) {
-	gr, err := l.e.GrantReduced(ctx, g)
-	if err != nil {
-		return gr, err
-	}
-	return gr, recordLocal(ctx, l.db, audit.ReducedGrant, gr.ID, fmt.Sprintf("%s, %s to %s, by %s: %s", gr.City,
-		gr.From.Format(time.DateOnly), gr.To.AddDate(0, 0, -1).Format(time.DateOnly), gr.GrantedBy, gr.Reason))
-}
-
-func (l localGrants) RevokeGrant(ctx context.Context, id string) (sessions.Grant, error) {
-	gr, err := l.e.RevokeGrant(ctx, id)
-	if err != nil {
-		return gr, err
-	}
-	return gr, recordLocal(ctx, l.db, audit.ReducedRevoke, gr.ID, gr.City)
-}
-
-func (l localGrants) Grants(_ context.Context, city string) ([]sessions.Grant, error) {
-	return l.e.Grants(city), nil
-}
-
-// remoteGrants are the grants of a running engine, through its admin
-// endpoint.
-type remoteGrants struct{ c *adminClient }
-
-func (r remoteGrants) GrantReduced(ctx context.Context, g sessions.Grant) (sessions.Grant, error) {
-	var out sessions.Grant
-	err := r.c.do(ctx, "POST", "/admin/reduced-tariffs", g, &out)
-	return out, err
-}
-
-func (r remoteGrants) RevokeGrant(ctx context.Context, id string) (sessions.Grant, error) {
-	var out sessions.Grant
-	err := r.c.do(ctx, "POST", "/admin/reduced-tariffs/"+pathEscape(id)+"/revoke", nil, &out)
-	return out, err
-}
-
-func (r remoteGrants) Grants(ctx context.Context, city string) ([]sessions.Grant, error) {
-	var out struct {
-		Grants []sessions.Grant `json:"grants"`
-	}
-	err := r.c.do(ctx, "GET", "/admin/reduced-tariffs?"+url.Values{"city": {city}}.Encode(), nil, &out)
-	return out.Grants, err
 }

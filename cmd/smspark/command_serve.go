@@ -57,6 +57,7 @@ must be listened on.`,
 			}
 			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, Database: database, HTTPAddr: httpAddr,
 				AdminAddr: adminAddr, AdminOptional: !cmd.Flags().Changed("admin"), Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
+			setMemoryLimit(m.Logger)
 			if err := m.Open(cmd.Context()); err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return fmt.Errorf("another smspark is running on %s: %w", dataDir, err)

@@ -11,7 +11,6 @@ import (
 	"smspark/msisdn"
 	"smspark/parser"
 	"smspark/sessions"
-	"smspark/store"
 )
 
 func newSessionsCommand() *cobra.Command {
@@ -21,7 +20,7 @@ func newSessionsCommand() *cobra.Command {
 		Short: "Look up and stop parking sessions (--data: in a stopped engine's store; --server: in a running engine)",
 	}
 	var (
-		f      store.SessionFilter
+		f      sessions.SessionFilter
 		number string
 		asJSON bool
 	)
@@ -44,19 +43,9 @@ func newSessionsCommand() *cobra.Command {
 			if p, err := parser.NormalizePlate(f.Plate); err == nil {
 				f.Plate = p // "1-abc-123" is 1ABC123
 			}
-			if t.remote() {
-				list, err := t.client().sessions(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				return outputSessions(cmd, list, asJSON, cfg.Location)
-			}
-			db, err := store.Open(dataDir, store.Options{})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := db.Sessions(cmd.Context(), f)
+			b := t.backend(cfg)
+			defer b.Close()
+			list, err := b.Sessions(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
@@ -83,12 +72,9 @@ func newSessionsCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("session id %q: %w", args[0], err)
 			}
-			var s sessions.Session
-			if t.remote() {
-				s, err = t.client().session(cmd.Context(), id)
-			} else {
-				s, err = localSession(cmd.Context(), dataDir, id)
-			}
+			b := t.backend(cfg)
+			defer b.Close()
+			s, err := b.Session(cmd.Context(), id)
 			if err != nil {
 				return err
 			}

@@ -72,9 +72,13 @@ type Main struct {
 	HTTP     *httpapi.Server
 	Admin    *httpapi.Admin // nil without AdminAddr
 
-	mos      *prometheus.CounterVec
-	cfg      atomic.Pointer[config.Config] // in force; Reload replaces it
-	reloadMu sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
+	mos *prometheus.CounterVec
+	// listening are the servers whose sockets Open opened and Run has
+	// not taken over: Close and Open's failure path close them.
+	listening []server
+	sub       *submitter                    // the sender's way to the client, set once built
+	cfg       atomic.Pointer[config.Config] // in force; Reload replaces it
+	reloadMu  sync.Mutex                    // one Reload at a time (SIGHUP and the admin endpoint)
 }
 
 // submitter lets the sender exist before the client it submits through.
@@ -112,15 +116,52 @@ func (o outboxStore) MessageBySMSCID(ctx context.Context, smsc, id string) (sess
 	return m, err
 }
 
+// Commit writes a batch of reply status changes with the engine's next
+// commit, or after at most statusDelay: a status a crash loses costs at
+// worst one reply sent twice, and at a low rate this saves a transaction
+// and a sync per reply. The outbox gathers what arrives meanwhile into
+// its next batch.
 func (o outboxStore) Commit(ctx context.Context, changes []sessions.Change) error {
+	if lazy, ok := o.db.(interface {
+		CommitWithin(ctx context.Context, changes []sessions.Change, delay time.Duration) error
+	}); ok {
+		return lazy.CommitWithin(ctx, changes, statusDelay)
+	}
 	return o.db.Commit(ctx, changes)
 }
 
-// Open opens the store and builds every part; Run starts them.
+// statusDelay bounds how long a reply's status waits to share a commit.
+const statusDelay = 10 * time.Millisecond
+
+// Open opens the store and builds every part; Run starts them. On an
+// error, whatever it opened (store, sockets) is closed again.
 func (m *Main) Open(ctx context.Context) error {
 	if m.Clock == nil {
 		m.Clock = systemClock{}
 	}
+	m.openMetrics()
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	provider := &payments.Provider{}
+	numbers, err := m.openEngine(ctx, provider)
+	if err != nil {
+		return m.fail(err)
+	}
+	if err := m.openClient(); err != nil {
+		return m.fail(err)
+	}
+	if err := m.openHTTP(provider, numbers); err != nil {
+		return m.fail(err)
+	}
+	if err := m.openAdmin(); err != nil {
+		return m.fail(fmt.Errorf("admin: %w", err))
+	}
+	return nil
+}
+
+// openMetrics makes the registry and the MO counter, every series at 0.
+func (m *Main) openMetrics() {
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	thisBuild().register(m.Registry)
@@ -135,8 +176,11 @@ func (m *Main) Open(ctx context.Context) error {
 		m.mos.WithLabelValues(op, "duplicate")
 		m.mos.WithLabelValues(op, "store_error")
 	}
+}
 
-	// The engine alone makes a new store, where no file exists.
+// openStore opens the store (bbolt in DataDir, or PostgreSQL at
+// Database). The engine alone makes a new store, where no file exists.
+func (m *Main) openStore(ctx context.Context) error {
 	commits := newCommitMetrics(m.Registry)
 	where := m.DataDir
 	if m.Database != "" {
@@ -153,54 +197,74 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Registry.MustRegister(newStoreSizeGauge(b.Path()))
 	}
 	m.DB = db
-	sub := &submitter{}
-	m.Sender, err = outbox.New(outbox.Options{Store: outboxStore{db}, Submitter: sub, Classify: classifySubmit,
+	return nil
+}
+
+// openEngine builds the outbox sender, the permit and day-card services
+// and the session engine over the store; it returns the engine's number
+// normalizer.
+func (m *Main) openEngine(ctx context.Context, provider *payments.Provider) (sessions.Numbers, error) {
+	m.sub = &submitter{}
+	var err error
+	m.Sender, err = outbox.New(outbox.Options{Store: outboxStore{m.DB}, Submitter: m.sub, Classify: classifySubmit,
 		Logger: m.Logger, Registerer: m.Registry, Clock: m.Clock.Now, Validity: m.Config.ReplyValidity,
 		Operators: operatorNames(m.Config), Sources: []string{sessions.SourceConfirm, sessions.SourceError},
 		Reasons: smpp.PermanentReasons()})
 	if err != nil {
-		return m.fail(err)
+		return nil, err
 	}
 	m.cfg.Store(m.Config)
-	provider := &payments.Provider{}
-	if m.Permits, m.DayCards, err = permitServices(ctx, m.Config, db, m.Clock, provider); err != nil {
-		return m.fail(err)
+	if m.Permits, m.DayCards, err = permitServices(ctx, m.Config, m.DB, m.Clock, provider); err != nil {
+		return nil, err
 	}
-	opts := engineOptions(m.Config, db, m.Clock)
+	opts := engineOptions(m.Config, m.DB, m.Clock)
 	opts.Permits = permitSources{m.Permits, m.DayCards}
-	numbers := opts.Numbers
 	opts.Sender = m.Sender
 	if m.Engine, err = sessions.New(ctx, opts); err != nil {
-		return m.fail(err)
+		return nil, err
 	}
 	m.Registry.MustRegister(newRunningCollector(m.Engine, func() []tariffs.City { return m.config().Cities }))
-	if len(m.Config.SMSCs) > 0 {
-		m.Client, err = smpp.NewClient(smpp.ClientOptions{
-			SMSCs:      smscs(m.Config.SMSCs),
-			Handler:    &gateway{m: m},
-			Parts:      partStore{db},
-			Acks:       ackLedger{db},
-			Logger:     m.Logger.With().Str("component", "smpp").Logger(),
-			Registerer: m.Registry,
-			Clock:      m.Clock.Now,
-			Location:   m.Config.Location,
-			// MOs and delivery receipts share them: enough for a busy bind.
-			HandlerWorkers: 1024,
-			OnBindUp:       m.Sender.Wake,
-		})
-		if err != nil {
-			return m.fail(err)
-		}
-		sub.client = m.Client
+	return opts.Numbers, nil
+}
+
+// openClient builds the SMPP client when SMSCs are configured.
+func (m *Main) openClient() error {
+	if len(m.Config.SMSCs) == 0 {
+		return nil
 	}
+	var err error
+	m.Client, err = smpp.NewClient(smpp.ClientOptions{
+		SMSCs:      smscs(m.Config.SMSCs),
+		Handler:    &gateway{m: m},
+		Parts:      partStore{m.DB},
+		Acks:       ackLedger{m.DB},
+		Logger:     m.Logger.With().Str("component", "smpp").Logger(),
+		Registerer: m.Registry,
+		Clock:      m.Clock.Now,
+		Location:   m.Config.Location,
+		// MOs and delivery receipts share them: enough for a busy bind.
+		HandlerWorkers: 1024,
+		OnBindUp:       m.Sender.Wake,
+	})
+	if err != nil {
+		return err
+	}
+	m.sub.client = m.Client
+	return nil
+}
+
+// openHTTP builds the voucher service and the public HTTP server, and
+// opens its socket.
+func (m *Main) openHTTP(provider *payments.Provider, numbers sessions.Numbers) error {
 	secret, err := m.paymentSecret()
 	if err != nil {
-		return m.fail(err)
+		return err
 	}
+	db := m.DB
 	m.Vouchers, err = vouchers.New(vouchers.Options{Types: voucherTypes(m.Config), Store: db, Clock: m.Clock.Now,
 		Random: rand.Reader, Location: m.Config.Location, Payments: provider})
 	if err != nil {
-		return m.fail(err)
+		return err
 	}
 	m.HTTP = httpapi.New(httpapi.Options{Addr: m.HTTPAddr, Ready: m, Registerer: m.Registry,
 		Logger: m.Logger.With().Str("component", "http").Logger(), Engine: m.Engine, Store: db,
@@ -210,13 +274,11 @@ func (m *Main) Open(ctx context.Context) error {
 			httpapi.CounterRoutes(m.Engine), httpapi.PermitRoutes(m.Permits, secret, db),
 			httpapi.DayCardRoutes(m.DayCards, secret, db), m.webRoutes()}, Audit: db})
 	if err := m.HTTP.Listen(); err != nil {
-		return m.fail(fmt.Errorf("http: %w", err))
+		return fmt.Errorf("http: %w", err)
 	}
+	m.listening = append(m.listening, m.HTTP)
 	// The test provider's hosted payment page is this server.
 	provider.BaseURL = "http://" + m.HTTP.Addr()
-	if err := m.openAdmin(); err != nil {
-		return m.fail(fmt.Errorf("admin: %w", err))
-	}
 	return nil
 }
 
@@ -233,14 +295,37 @@ func (m *Main) paymentSecret() ([]byte, error) {
 	return s, nil
 }
 
+// fail closes whatever Open opened (sockets and store) and returns err.
 func (m *Main) fail(err error) error {
-	m.DB.Close()
+	_ = m.Close()
 	return err
+}
+
+// server is an HTTP server Open listened for: Run serves its socket until
+// its context is done, then closes it.
+type server interface {
+	Run(ctx context.Context) error
+}
+
+// closeListeners closes the sockets of the servers Run never served: a
+// server run on a done context shuts down at once, closing its socket.
+func (m *Main) closeListeners() error {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errs []error
+	for _, s := range m.listening {
+		if err := s.Run(done); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	m.listening = nil
+	return errors.Join(errs...)
 }
 
 // Run runs every part until ctx is done, then shuts them down: the binds
 // drain their windows and unbind. It returns the first fatal error.
 func (m *Main) Run(ctx context.Context) error {
+	m.listening = nil // the servers' Run close their sockets when done
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return m.Engine.Run(ctx) })
 	g.Go(func() error { return m.Sender.Run(ctx) })
@@ -266,12 +351,14 @@ func (m *Main) adminAddr() string {
 	return m.Admin.Addr()
 }
 
-// Close closes the store. Safe to call twice.
+// Close closes every socket Open opened that Run did not serve, then the
+// store. Safe to call twice.
 func (m *Main) Close() error {
+	err := m.closeListeners()
 	if m.DB == nil {
-		return nil
+		return err
 	}
-	return m.DB.Close()
+	return errors.Join(err, m.DB.Close())
 }
 
 // Ready reports whether the engine takes traffic: at least one bind up

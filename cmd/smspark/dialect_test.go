@@ -18,21 +18,17 @@ var noJSON = map[string]string{
 	"smspark completion fish":       "prints a shell script",
 	"smspark completion powershell": "prints a shell script",
 	"smspark completion zsh":        "prints a shell script",
-	"smspark scale fill":            "a benchmark harness: its figures go to scripts/bench.sh",
-	"smspark scale measure":         "a benchmark harness: its figures go to scripts/bench.sh",
 	"smspark version":               "build information, as --version prints it",
 }
 
 // noServer are the commands that take --data but cannot ask a running
 // engine, with why.
 var noServer = map[string]string{
-	"smspark serve":         "it is the engine",
-	"smspark demo":          "starts its own engine",
-	"smspark sms":           "a dry run on a store, never sent",
-	"smspark compact":       "needs the store file to itself: the engine must be stopped",
-	"smspark check":         "reads the file of a stopped store; a running engine checked it when it opened it",
-	"smspark scale fill":    "fills a store for measurements",
-	"smspark scale measure": "measures opening a store",
+	"smspark serve":   "it is the engine",
+	"smspark demo":    "starts its own engine",
+	"smspark sms":     "a dry run on a store, never sent",
+	"smspark compact": "needs the store file to itself: the engine must be stopped",
+	"smspark check":   "reads the file of a stopped store; a running engine checked it when it opened it",
 }
 
 // TestCLIDialect walks the command tree: every command that prints data

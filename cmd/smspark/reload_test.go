@@ -108,7 +108,7 @@ func startReloadE2E(t *testing.T) *reloadE2E {
 
 func (r *reloadE2E) wait(sim string, cond func(smsc.Stats) bool) {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := r.sims[sim].WaitStats(ctx, cond); err != nil {
 		r.t.Fatalf("%s: %v (stats %+v)", sim, err, r.sims[sim].Stats())
@@ -120,7 +120,7 @@ func (r *reloadE2E) wait(sim string, cond func(smsc.Stats) bool) {
 func (r *reloadE2E) waitBound(sim string, n int) {
 	r.t.Helper()
 	r.wait(sim, func(s smsc.Stats) bool { return s.Binds >= n })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := r.sims[sim].WaitBound(ctx, 1); err != nil {
 		r.t.Fatal(err)

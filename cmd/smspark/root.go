@@ -26,7 +26,6 @@ func NewRootCommand() *cobra.Command {
 		newCompactCommand(),
 		newMigrateCommand(),
 		newCheckCommand(),
-		newScaleCommand(),
 		newReducedCommand(),
 		newMessagesCommand(),
 		newPermitsCommand(),

@@ -49,6 +49,7 @@ type appStore interface {
 	IdempotentResponse(ctx context.Context, scope, key string) (store.Idempotent, error)
 	PutIdempotentResponse(ctx context.Context, scope, key string, r store.Idempotent) error
 	PruneRequests(ctx context.Context, cutoff time.Time) (int, error)
+	PruneEndedIndex(ctx context.Context, cutoff time.Time) (int, error)
 	DeleteBefore(ctx context.Context, cutoff time.Time) (store.Pruned, error)
 	// Backup writes a consistent copy of the store (bbolt only: a
 	// PostgreSQL database is backed up by its own tools).
@@ -103,40 +104,8 @@ func isNotFound(err error) bool {
 	return errors.Is(err, store.ErrNotFound) || errors.Is(err, postgres.ErrNotFound)
 }
 
-// pgStore is the PostgreSQL store with the bbolt store's record types.
+// pgStore is the PostgreSQL store as the engine and the commands use it.
 type pgStore struct{ *postgres.DB }
-
-func (p pgStore) PutAPIKey(ctx context.Context, k store.APIKey) error {
-	return p.DB.PutAPIKey(ctx, postgres.APIKey(k))
-}
-
-func (p pgStore) APIKeyByHash(ctx context.Context, hash string) (store.APIKey, error) {
-	k, err := p.DB.APIKeyByHash(ctx, hash)
-	return store.APIKey(k), err
-}
-
-func (p pgStore) APIKeys(ctx context.Context) ([]store.APIKey, error) {
-	ks, err := p.DB.APIKeys(ctx)
-	out := make([]store.APIKey, len(ks))
-	for i, k := range ks {
-		out[i] = store.APIKey(k)
-	}
-	return out, err
-}
-
-func (p pgStore) RevokeAPIKey(ctx context.Context, id string) (store.APIKey, error) {
-	k, err := p.DB.RevokeAPIKey(ctx, id)
-	return store.APIKey(k), err
-}
-
-func (p pgStore) IdempotentResponse(ctx context.Context, scope, key string) (store.Idempotent, error) {
-	r, err := p.DB.IdempotentResponse(ctx, scope, key)
-	return store.Idempotent(r), err
-}
-
-func (p pgStore) PutIdempotentResponse(ctx context.Context, scope, key string, r store.Idempotent) error {
-	return p.DB.PutIdempotentResponse(ctx, scope, key, postgres.Idempotent(r))
-}
 
 func (p pgStore) DeleteBefore(ctx context.Context, cutoff time.Time) (store.Pruned, error) {
 	r, err := p.DB.DeleteBefore(ctx, cutoff)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"smspark/payments"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +17,8 @@ import (
 // free.
 type freePayments struct{}
 
-func (freePayments) Start(context.Context, vouchers.Order) (vouchers.Payment, error) {
-	return vouchers.Payment{}, vouchers.ErrPaymentUnavailable
+func (freePayments) Start(context.Context, payments.Request) (payments.Payment, error) {
+	return payments.Payment{}, vouchers.ErrPaymentUnavailable
 }
 
 // issueVouchers places a free Blankenberge order of 10 vouchers in the

@@ -33,6 +33,18 @@ func (r webRecords) Messages(ctx context.Context, number string) ([]sessions.Mes
 	return r.db.Messages(ctx, store.MessageFilter{To: number})
 }
 
+// webStatements builds the page's statements as the API and the CLI do.
+type webStatements struct{ m *Main }
+
+func (s webStatements) Statement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
+	return billing.Build(ctx, s.m.DB, a, month, tariffs.ZoneNamer(s.m.zone), s.m.Config.Location)
+}
+
+// alwaysLeader is the node until the cluster exists: every node writes.
+type alwaysLeader struct{}
+
+func (alwaysLeader) Leader() bool { return true }
+
 // webRoutes serves the motorist's page at / on the API's listener; its
 // logins share the API's rate limits.
 func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
@@ -48,7 +60,8 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 			return number, nil
 		}
 		page, err := web.New(web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
-			Statements: m.webStatement, Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
+			Statements: webStatements{m}, Node: alwaysLeader{},
+			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
 			Logger: m.Logger.With().Str("component", "web").Logger()})
 		if err != nil {
 			// The templates are embedded: a parse error is a build defect.
@@ -57,12 +70,6 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 		}
 		page.Routes(mux)
 	}
-}
-
-// webStatement builds an account's statement for the motorist's page, as
-// the API's /v1/me/statements does.
-func (m *Main) webStatement(ctx context.Context, a sessions.Account, month string) (billing.Statement, error) {
-	return billing.Build(ctx, m.DB, a, month, tariffs.ZoneNamer(m.zone), m.Config.Location)
 }
 
 // zones are the configured zones, every city's.

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +121,7 @@ func (p *page) accessible(name string) {
 	}
 	if p.shots != "" {
 		var png []byte
-		p.run("screenshot", chromedp.FullScreenshot(&png, 90))
+		p.run("screenshot", chromedp.FullScreenshot(&png, 100))
 		file := filepath.Join(p.shots, fmt.Sprintf("%s-%d.png", name, p.width))
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			p.t.Fatal(err)
@@ -130,6 +132,23 @@ func (p *page) accessible(name string) {
 func (p *page) open(path string) {
 	p.t.Helper()
 	p.run("open "+path, chromedp.Navigate(p.base+path), chromedp.WaitVisible("h1", chromedp.ByQuery))
+}
+
+// download fetches a file as the page's links do, with the browser's
+// cookies, and returns its bytes.
+func (p *page) download(path string) []byte {
+	p.t.Helper()
+	var b64 string
+	p.run("download "+path, chromedp.Evaluate(`fetch(`+strconv.Quote(path)+`).then(r => {
+		if (!r.ok) throw new Error("HTTP " + r.status);
+		return r.arrayBuffer();
+	}).then(b => { let s = ""; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); return btoa(s); })`,
+		&b64, func(e *runtime.EvaluateParams) *runtime.EvaluateParams { return e.WithAwaitPromise(true) }))
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return raw
 }
 
 // submit clicks a form's button and waits for the next page.
@@ -196,6 +215,18 @@ func TestWebBrowser(t *testing.T) {
 			p.expect("tr.hist", "1ABC123")
 			p.expect("tr.hist", cost)
 			p.accessible("history")
+
+			p.open("/statements")
+			p.expect("main h2", "2026-11")
+			p.expect(".statement .communication", "+++")
+			p.expect(".statement .downloads", "PDF")
+			p.accessible("statements")
+			if csv := p.download("/statements/2026-11.csv"); !strings.Contains(string(csv), "1ABC123") {
+				t.Fatalf("the statement's CSV:\n%s", csv)
+			}
+			if text := pdfText(t, p.download("/statements/2026-11.pdf")); !strings.Contains(text, "1ABC123") || !strings.Contains(text, "+++") {
+				t.Fatalf("the statement's PDF:\n%s", text)
+			}
 
 			p.open("/notifications")
 			p.expect("ol.messages", "afgeleverd")

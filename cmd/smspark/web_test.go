@@ -160,3 +160,42 @@ func TestWebRefusesForgedForms(t *testing.T) {
 }
 
 func uintString(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func TestWebStatements(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: "transceiver"})
+	const number = "+32470000301"
+	e.premium(number)
+	pass := e.credentials("2026-11-23T09:00:00+01:00", number)
+	e.sms("2026-11-23T09:01:00+01:00", number, "1021 1ABC123")
+	e.sms("2026-11-23T10:01:00+01:00", number, "Q") // the free first use
+	e.sms("2026-11-23T11:00:00+01:00", number, "1021 1ABC123")
+	e.sms("2026-11-23T12:00:00+01:00", number, "Q")
+	b := newBrowser(t, "http://"+e.main.HTTP.Addr())
+	b.login(number, pass)
+
+	code, body := b.get("/statements")
+	if code != http.StatusOK || !strings.Contains(body, `<h2 id="st-2026-11">2026-11</h2>`) ||
+		!strings.Contains(body, "&#43;&#43;&#43;") || !strings.Contains(body, `href="/statements/2026-11.pdf"`) {
+		t.Fatalf("statements page: %d\n%s", code, body)
+	}
+	// A total under €5 shows the €0.25 online payment fee.
+	if !strings.Contains(body, "Kost online betalen") || !strings.Contains(body, "0,25") {
+		t.Fatalf("no online fee on the statements page:\n%s", body)
+	}
+	code, csv := b.get("/statements/2026-11.csv")
+	if code != http.StatusOK || !strings.Contains(csv, "1ABC123") || !strings.Contains(csv, "1021") {
+		t.Fatalf("statement CSV: %d\n%s", code, csv)
+	}
+	code, raw := b.get("/statements/2026-11.pdf")
+	if code != http.StatusOK || !strings.HasPrefix(raw, "%PDF-") {
+		t.Fatalf("statement PDF: %d %.40q", code, raw)
+	}
+	if text := pdfText(t, []byte(raw)); !strings.Contains(text, "1ABC123") || !strings.Contains(text, "+++") {
+		t.Fatalf("statement PDF text:\n%s", text)
+	}
+	for _, bad := range []string{"/statements/2026-13.pdf", "/statements/2026-11.exe"} {
+		if code, _ := b.get(bad); code != http.StatusNotFound {
+			t.Fatalf("%s: %d", bad, code)
+		}
+	}
+}

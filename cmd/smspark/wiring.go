@@ -12,7 +12,6 @@ import (
 
 	"smspark/config"
 	"smspark/daycards"
-	"smspark/httpapi"
 	"smspark/msisdn"
 	"smspark/password"
 	"smspark/payments"
@@ -148,7 +147,7 @@ func permitTypes(cfg *config.Config) []permits.Type {
 // their indexes loaded; both pay through the provider.
 func permitServices(ctx context.Context, cfg *config.Config, db appStore, clock sessions.Clock,
 	provider *payments.Provider) (*permits.Service, *daycards.Service, error) {
-	pay := httpapi.ProviderPayments{Provider: provider}
+	pay := provider
 	ps, err := permits.New(ctx, permits.Options{Types: permitTypes(cfg), Store: db, Payments: pay,
 		Clock: clock.Now, Location: cfg.Location})
 	if err != nil {

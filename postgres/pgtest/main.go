@@ -54,7 +54,7 @@ func server(t testing.TB) *Server {
 		t.Fatal("pgtest: call pgtest.Run from TestMain: it stops the server")
 	}
 	current.once.Do(func() {
-		srv, err := Start(context.Background())
+		srv, err := Start(context.Background(), Options{})
 		current.mu.Lock()
 		current.srv, current.err = srv, err
 		current.mu.Unlock()

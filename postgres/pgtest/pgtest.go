@@ -75,10 +75,17 @@ func binDir() (string, error) {
 	return "", ErrNoBinaries
 }
 
+// Options tune Start.
+type Options struct {
+	// Fsync keeps fsync on, as in production (benchmarks of durable
+	// commits); tests leave it off: the cluster is thrown away.
+	Fsync bool
+}
+
 // Start initialises and starts a cluster in a new temporary directory.
 // Run as root, the server runs as the postgres (or nobody) user: initdb
 // refuses root.
-func Start(ctx context.Context) (*Server, error) {
+func Start(ctx context.Context, o Options) (*Server, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -88,7 +95,7 @@ func Start(ctx context.Context) (*Server, error) {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
 	s := &Server{bin: bin, dir: dir}
-	if err := s.start(ctx); err != nil {
+	if err := s.start(ctx, o); err != nil {
 		s.kill()
 		os.RemoveAll(dir)
 		return nil, err
@@ -96,7 +103,7 @@ func Start(ctx context.Context) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) start(ctx context.Context) error {
+func (s *Server) start(ctx context.Context, o Options) error {
 	if os.Geteuid() == 0 {
 		cred, err := unprivileged()
 		if err != nil {
@@ -120,11 +127,15 @@ func (s *Server) start(ctx context.Context) error {
 		return err
 	}
 	s.port = port
-	// fsync off: the cluster is thrown away, so a crash of the machine
-	// loses nothing worth keeping; synchronous_commit stays on, as in
-	// production, so commits wait for their WAL write.
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c full_page_writes=off "+
-		"-c max_connections=200 -c shared_buffers=32MB", port, s.dir)
+	// fsync off unless asked: the cluster is thrown away, so a crash of
+	// the machine loses nothing worth keeping; synchronous_commit stays
+	// on, as in production, so commits wait for their WAL write.
+	fsync := "off"
+	if o.Fsync {
+		fsync = "on"
+	}
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=%s -c full_page_writes=%s "+
+		"-c max_connections=200 -c shared_buffers=32MB", port, s.dir, fsync, fsync)
 	return s.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(s.dir, "log"), "-o", opts)
 }
 

@@ -10,15 +10,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/spf13/cobra"
-	bolt "go.etcd.io/bbolt"
 
 	"smspark/config"
 	"smspark/sessions"
@@ -26,65 +21,25 @@ import (
 	"smspark/tariffs"
 )
 
-// newScaleCommand is the hidden scale measurement: fill builds a large
-// store quickly (not through SMS round trips), measure starts an engine on
-// it as serve does and reports time, heap and file size.
-func newScaleCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:    "scale",
-		Short:  "Build a large store and measure start time and memory (scale figures)",
-		Hidden: true,
-		Args:   cobra.NoArgs,
-	}
-	cmd.AddCommand(newScaleFillCommand(), newScaleMeasureCommand())
-	return cmd
-}
-
-func newScaleFillCommand() *cobra.Command {
-	var f scaleFill
-	cmd := &cobra.Command{
-		Use:   "fill --data DIR --running N --ended M [--traffic]",
-		Short: "Write N running and M ended sessions, and the settings of their numbers, into a new store",
-		Long: `Writes realistic records straight into the store with large commits without
-fsync (one sync at the end): N running sessions of N distinct Easy numbers
-(+32470000000 on), each with a distinct plate, in the zones of the
-configuration; the settings of every number; M ended sessions of the same
-numbers (of M/4 numbers when N is 0), IDs below the running ones. With
---traffic each ended session also gets what its SMS left: the start and
-stop MOs in the journal and the two confirmations, delivered, in the
-outbox. DIR must not hold a store yet.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(f.configPath)
-			if err != nil {
-				return err
-			}
-			f.cfg = cfg
-			return f.run(cmd.Context(), cmd.OutOrStdout())
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&f.configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	fl.StringVar(&f.dataDir, "data", "", "data directory of the new store")
-	fl.IntVar(&f.running, "running", 1_000_000, "running sessions (one per number)")
-	fl.IntVar(&f.ended, "ended", 0, "ended sessions")
-	fl.BoolVar(&f.traffic, "traffic", false, "also write each ended session's two MOs (journal) and two replies (outbox)")
-	fl.IntVar(&f.batch, "batch", 20_000, "sessions per commit")
-	_ = cmd.MarkFlagRequired("data")
-	return cmd
-}
-
+// scaleFill writes a large store quickly (not through SMS round trips):
+// running sessions of distinct Easy numbers (+32470000000 on), each with a
+// distinct plate, in the zones of the configuration; the settings of every
+// number; ended sessions of the same numbers (of ended/4 numbers when
+// running is 0), IDs below the running ones. With traffic each ended
+// session also gets what its SMS left: the start and stop MOs in the
+// journal and the two confirmations, delivered, in the outbox. Records go
+// in large commits without fsync (one sync at the end).
 type scaleFill struct {
-	configPath, dataDir string
-	cfg                 *config.Config
-	running, ended      int
-	traffic             bool
-	batch               int
+	dataDir        string
+	cfg            *config.Config
+	running, ended int
+	traffic        bool
+	batch          int
 }
 
 func (f *scaleFill) run(ctx context.Context, out io.Writer) error {
 	if f.running < 0 || f.ended < 0 || f.batch <= 0 {
-		return errors.New("--running and --ended must not be negative, --batch must be positive")
+		return errors.New("running and ended must not be negative, batch must be positive")
 	}
 	path := filepath.Join(f.dataDir, store.FileName)
 	if _, err := os.Stat(path); err == nil {
@@ -363,167 +318,3 @@ func (g *scaleGen) settings(n int) sessions.Settings {
 	}
 	return st
 }
-
-func newScaleMeasureCommand() *cobra.Command {
-	var configPath, dataDir, cpuProfile, memProfile string
-	cmd := &cobra.Command{
-		Use:   "measure --data DIR",
-		Short: "Start an engine on the store as serve does; report start time, heap per running session and sizes",
-		Long: `Opens the store and builds the engine as serve does (store.Open, then
-sessions.New: Load and the in-memory indexes), and reports: the time from
-before the open to the engine ready (and the part spent in the store's
-Load); the live heap after a GC, minus the heap before the open, per
-running session; the peak resident size of the process; the records per
-bucket and the bytes of the file.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(configPath)
-			if err != nil {
-				return err
-			}
-			return scaleMeasure(cmd.Context(), cmd.OutOrStdout(), cfg, dataDir, cpuProfile, memProfile)
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&configPath, "config", "", "YAML configuration (default: the embedded reference data)")
-	f.StringVar(&dataDir, "data", "", "data directory holding the store")
-	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the start to this file")
-	f.StringVar(&memProfile, "memprofile", "", "write a heap profile, once the engine is ready, to this file")
-	_ = cmd.MarkFlagRequired("data")
-	return cmd
-}
-
-// loadTimer times the store's Load for the report.
-type loadTimer struct {
-	*store.DB
-	load time.Duration
-}
-
-func (l *loadTimer) Load(ctx context.Context) (sessions.State, error) {
-	began := time.Now()
-	st, err := l.DB.Load(ctx)
-	l.load = time.Since(began)
-	return st, err
-}
-
-func scaleMeasure(ctx context.Context, out io.Writer, cfg *config.Config, dataDir, cpuProfile, memProfile string) error {
-	if err := store.Exists(dataDir); err != nil {
-		return err
-	}
-	path := filepath.Join(dataDir, store.FileName)
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if cpuProfile != "" {
-		fh, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		if err := pprof.StartCPUProfile(fh); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	// Two GCs: sync.Pools keep their objects through one.
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-
-	began := time.Now()
-	db, err := store.Open(dataDir, store.Options{})
-	if err != nil {
-		return err
-	}
-	opened := time.Since(began)
-	timer := &loadTimer{DB: db}
-	opts := engineOptions(cfg, db, systemClock{})
-	opts.Store = timer
-	eng, err := sessions.New(ctx, opts)
-	if err != nil {
-		db.Close()
-		return err
-	}
-	ready := time.Since(began)
-	if cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
-
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	running := 0
-	for _, n := range eng.RunningByCity() {
-		running += n
-	}
-	if memProfile != "" {
-		fh, err := os.Create(memProfile)
-		if err != nil {
-			db.Close()
-			return err
-		}
-		err = pprof.WriteHeapProfile(fh)
-		fh.Close()
-		if err != nil {
-			db.Close()
-			return err
-		}
-	}
-	runtime.KeepAlive(eng)
-	if err := db.Close(); err != nil {
-		return err
-	}
-	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-
-	fmt.Fprintf(out, "running sessions:   %d\n", running)
-	fmt.Fprintf(out, "start to ready:     %s (open %s, store Load %s, engine build %s), GOMAXPROCS %d\n",
-		ready.Round(time.Millisecond), opened.Round(time.Millisecond), timer.load.Round(time.Millisecond),
-		(ready - opened - timer.load).Round(time.Millisecond), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(out, "live heap:          %s", mib(heap))
-	if running > 0 {
-		fmt.Fprintf(out, ", %d bytes per running session", heap/int64(running))
-	}
-	fmt.Fprintln(out)
-	if hwm := peakRSS(); hwm != "" {
-		fmt.Fprintf(out, "peak RSS:           %s\n", hwm)
-	}
-	fmt.Fprintf(out, "store file:         %s\n", mib(fi.Size()))
-	return bucketReport(out, path)
-}
-
-// bucketReport lists, per bucket of the store's file, its records and the
-// bytes its pages hold.
-func bucketReport(out io.Writer, path string) error {
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		return err
-	}
-	defer bdb.Close()
-	return bdb.View(func(tx *bolt.Tx) error {
-		fmt.Fprintf(out, "%-16s %12s %12s %12s\n", "bucket", "records", "in use", "pages")
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			s := b.Stats()
-			pages := int64(s.BranchPageN+s.BranchOverflowN+s.LeafPageN+s.LeafOverflowN) * int64(tx.DB().Info().PageSize)
-			fmt.Fprintf(out, "%-16s %12d %12s %12s\n", name, s.KeyN, mib(int64(s.BranchInuse+s.LeafInuse)), mib(pages))
-			return nil
-		})
-	})
-}
-
-// peakRSS returns the process's peak resident size (Linux), or "".
-func peakRSS() string {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return ""
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
-
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -1,9 +1,13 @@
-// Package payments is smspark's built-in test payment provider. It behaves
-// like a hosted payment page: starting a payment gives a reference and a
-// redirect URL; the provider later calls back with the result, in a JSON
-// body signed with HMAC-SHA256 and carrying a nonce and a timestamp, so
-// that a forged or replayed callback changes nothing. A real provider
-// replaces Provider behind the same vouchers.Payments interface.
+// Package payments is how smspark's purchases (voucher orders, permits,
+// day cards) are paid: one payment state machine (an attempt pending, then
+// paid or failed; a retry starts a new attempt under a new reference, and
+// a result must quote the current one), the IDs purchases are paid under,
+// and the built-in test payment provider. The provider behaves like a
+// hosted payment page: starting a payment gives a reference and a
+// redirect URL; it later calls back with the result, in a JSON body signed
+// with HMAC-SHA256 and carrying a nonce and a timestamp, so that a forged
+// or replayed callback changes nothing. A real provider replaces Provider
+// behind the same Starter interface.
 package payments
 
 import (
@@ -20,8 +24,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"smspark/vouchers"
 )
 
 // Errors of callback verification.
@@ -44,18 +46,18 @@ type Provider struct {
 	Random  io.Reader
 }
 
-// Start begins a payment of the order: a new reference each attempt.
-func (p Provider) Start(_ context.Context, o vouchers.Order) (vouchers.Payment, error) {
+// Start begins a payment of the purchase: a new reference each attempt.
+func (p Provider) Start(_ context.Context, req Request) (Payment, error) {
 	r := p.Random
 	if r == nil {
 		r = rand.Reader
 	}
 	b := make([]byte, 8)
 	if _, err := io.ReadFull(r, b); err != nil {
-		return vouchers.Payment{}, fmt.Errorf("payments: %w", err)
+		return Payment{}, fmt.Errorf("payments: %w", err)
 	}
 	ref := "PAY" + strings.ToUpper(hex.EncodeToString(b))
-	return vouchers.Payment{Reference: ref, RedirectURL: strings.TrimRight(p.BaseURL, "/") + "/pay/" + ref + "?order=" + o.ID}, nil
+	return Payment{Reference: ref, RedirectURL: strings.TrimRight(p.BaseURL, "/") + "/pay/" + ref + "?order=" + req.ID}, nil
 }
 
 // Callback is what the provider posts when a payment ends.
