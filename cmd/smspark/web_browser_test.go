@@ -49,35 +49,25 @@ func axeSource(t *testing.T) string {
 	return string(b)
 }
 
-// profileDir is a fresh Chromium profile directory. Not t.TempDir():
-// Chromium's child processes may still write into it after the allocator is
-// cancelled, and t.TempDir's cleanup fails the test when its RemoveAll
-// finds the directory not empty. Removing it is best effort here.
-func profileDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "smspark-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Logf("Chromium profile %s left behind: %v", dir, err)
-		}
-	})
-	return dir
-}
-
 // chrome starts a headless Chromium with a fresh profile, the window width
 // wide (375 is a phone).
 func chrome(t *testing.T, width int) context.Context {
 	t.Helper()
+	// The profile is not t.TempDir: Chromium's helper processes (crashpad)
+	// may still write into it after the browser ended, and its removal
+	// is best effort rather than a failure of the test.
+	profile, err := os.MkdirTemp("", "smspark-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "nl-BE,nl"),
-		chromedp.UserDataDir(profileDir(t)), chromedp.WindowSize(width, 900)}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		chromedp.UserDataDir(profile), chromedp.WindowSize(width, 900)}
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)

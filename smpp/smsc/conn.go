@@ -140,6 +140,14 @@ func (c *conn) close(abrupt bool) {
 		if tc, ok := c.nc.(*net.TCPConn); ok && abrupt {
 			_ = tc.SetLinger(0)
 		}
+		// Forgotten by the server first: whoever learns of the close
+		// from a pending call (DeliverMO's ErrConnClosed) and delivers
+		// again must not be given this connection.
+		c.s.mu.Lock()
+		mode := c.mode
+		c.mode = ""
+		c.s.mu.Unlock()
+		c.s.removeConn(c)
 		c.pmu.Lock()
 		close(c.done)
 		for seq, cl := range c.pending {
@@ -148,11 +156,6 @@ func (c *conn) close(abrupt bool) {
 		}
 		c.pmu.Unlock()
 		_ = c.nc.Close()
-		c.s.mu.Lock()
-		mode := c.mode
-		c.mode = ""
-		c.s.mu.Unlock()
-		c.s.removeConn(c)
 		c.log.Info().Str("mode", string(mode)).Bool("abrupt", abrupt).Msg("connection closed")
 	})
 }
