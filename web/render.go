@@ -21,6 +21,8 @@ type view struct {
 	Flash    *flash
 	Username string
 	Data     any
+	// DayCards says whether the day cards page is served.
+	DayCards bool
 
 	loc *time.Location
 }
@@ -43,6 +45,23 @@ func (v view) When(t time.Time) string {
 // Date writes a date (day/month/year).
 func (v view) Date(t time.Time) string { return t.In(v.loc).Format("02/01/2006") }
 
+// Weekdays are the calendar's column heads, Monday first.
+func (v view) Weekdays() []weekday {
+	short := map[string][]string{"nl": {"ma", "di", "wo", "do", "vr", "za", "zo"}, "fr": {"lu", "ma", "me", "je", "ve", "sa", "di"},
+		"de": {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"}, "en": {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}}
+	long := map[string][]string{"nl": {"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"},
+		"fr": {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"},
+		"de": {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"},
+		"en": {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}}
+	out := make([]weekday, 7)
+	for i := range out {
+		out[i] = weekday{Short: short[v.Lang][i], Long: long[v.Lang][i]}
+	}
+	return out
+}
+
+type weekday struct{ Short, Long string }
+
 // ISO is t for a <time datetime> attribute.
 func (v view) ISO(t time.Time) string { return t.In(v.loc).Format(time.RFC3339) }
 
@@ -62,14 +81,14 @@ type langOption struct {
 
 func (p *Page) view(r *http.Request, page string, s login) view {
 	v := view{Lang: language(r), Page: page, Path: r.URL.Path, CSRF: s.csrf, Number: s.number,
-		LoggedIn: s.number != "", loc: p.opts.Location}
+		LoggedIn: s.number != "", DayCards: p.opts.DayCards != nil, loc: p.opts.Location}
 	if s.id != "" {
 		v.Flash = p.auth.takeFlash(s.id)
 	}
 	return v
 }
 
-var pages = []string{"login", "help", "now", "history", "notifications", "settings", "statements", "refused"}
+var pages = []string{"login", "help", "now", "history", "notifications", "settings", "statements", "daycards", "daycard", "refused"}
 
 func (p *Page) parse() error {
 	p.tmpl = map[string]*template.Template{}

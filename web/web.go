@@ -56,6 +56,12 @@ var (
 type Options struct {
 	Engine  Engine
 	Records Records
+	// DayCards sells and spends day cards (nil: no day cards page).
+	DayCards DayCards
+	// TestPayments shows the built-in test payment provider's buttons
+	// (pay, refuse) on a purchase awaiting payment. Only for the test
+	// provider: with a real one the buyer pays on its page.
+	TestPayments bool
 	// Node says whether this node is the leader (nil: always).
 	Node Node
 	// Statements builds the account's monthly statements (nil: no
@@ -128,6 +134,17 @@ func (p *Page) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings", p.member(p.write(p.saveSettings)))
 	mux.HandleFunc("GET /statements", p.member(p.statements))
 	mux.HandleFunc("GET /statements/{file}", p.member(p.statementFile))
+	if p.opts.DayCards != nil {
+		mux.HandleFunc("GET /daycards", p.member(p.dayCards))
+		mux.HandleFunc("POST /daycards", p.member(p.write(p.buyDayCards)))
+		mux.HandleFunc("GET /daycards/{id}", p.member(p.dayCard))
+		mux.HandleFunc("POST /daycards/{id}/days", p.member(p.write(p.spendDays)))
+		mux.HandleFunc("POST /daycards/{id}/days/{date}/cancel", p.member(p.write(p.cancelDay)))
+		mux.HandleFunc("POST /daycards/{id}/payment", p.member(p.write(p.retryDayCardPayment)))
+		if p.opts.TestPayments {
+			mux.HandleFunc("POST /daycards/{id}/testpay", p.member(p.write(p.testPayDayCard)))
+		}
+	}
 }
 
 func (p *Page) cached(h http.Handler) http.Handler {

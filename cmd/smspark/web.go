@@ -59,10 +59,16 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 			}
 			return number, nil
 		}
-		page, err := web.New(web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
+		opts := web.Options{Engine: m.Engine, Records: webRecords{m.DB}, Login: login,
 			Statements: webStatements{m}, Node: alwaysLeader{},
 			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
-			Logger: m.Logger.With().Str("component", "web").Logger()})
+			Logger: m.Logger.With().Str("component", "web").Logger()}
+		if m.DayCards != nil {
+			// Payments go through the built-in test provider, whose
+			// hosted page is this server: the page shows its buttons.
+			opts.DayCards, opts.TestPayments = m.DayCards, true
+		}
+		page, err := web.New(opts)
 		if err != nil {
 			// The templates are embedded: a parse error is a build defect.
 			m.Logger.Error().Err(err).Msg("web page disabled")

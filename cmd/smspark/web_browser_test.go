@@ -170,6 +170,46 @@ func (p *page) submit(button string) {
 	p.run("submit "+button, chromedp.WaitVisible("h1", chromedp.ByQuery))
 }
 
+// browseDayCards buys three day cards of Leuven on the page, refuses the
+// first payment and pays the second, ticks two dates on the calendar and
+// cancels the later one, getting it back.
+func browseDayCards(t *testing.T, p *page, e *e2e) {
+	t.Helper()
+	p.open("/daycards")
+	p.expect("h1", "Dagkaarten")
+	p.expect("main", "U hebt nog geen dagkaarten.")
+	p.accessible("daycards")
+	p.run("buy form", chromedp.SetValue("#dc-zone", "3000", chromedp.ByQuery),
+		chromedp.SetValue("#dc-days", "3", chromedp.ByQuery))
+	p.submit(`form[action="/daycards"] button`)
+	p.expect(".dc-status", "wacht op betaling")
+	p.expect(".facts", "€ 24,00")
+	p.accessible("daycard-payment")
+	p.submit("button.refuse")
+	p.expect(".flash", "De betaling is mislukt")
+	p.expect(".dc-status", "wacht op betaling")
+	p.submit("button.retry")
+	p.submit("button.pay")
+	p.expect(".flash", "Betaald")
+	p.expect(".dc-status", "betaald")
+	p.run("choose dates", chromedp.SetValue("#dc-plate", "1-abc-123", chromedp.ByQuery),
+		chromedp.Click("#d-2026-11-24", chromedp.ByQuery), chromedp.Click("#d-2026-11-26", chromedp.ByQuery))
+	p.submit("form.calendar button.start")
+	p.expect(".flash", "Uw dagen zijn vastgelegd")
+	p.expect(".dc-left", "1")
+	p.expect("td.spent", "1ABC123")
+	p.accessible("daycard")
+	if _, ok := e.main.DayCards.Permit("1ABC123", "3000", mustTime(t, "2026-11-26T12:00:00+01:00")); !ok {
+		t.Fatal("a day chosen on the calendar does not let the plate park")
+	}
+	p.submit(`button[formaction$="/days/2026-11-26/cancel"]`)
+	p.expect(".flash", "Dag geannuleerd")
+	p.expect(".dc-left", "2")
+	if _, ok := e.main.DayCards.Permit("1ABC123", "3000", mustTime(t, "2026-11-26T12:00:00+01:00")); ok {
+		t.Fatal("a cancelled day still lets the plate park")
+	}
+}
+
 // TestWebBrowser drives the motorist's page in a real Chromium, at a
 // phone's and a desktop's width: credentials by PASS over SMPP, log in,
 // start and stop a Premium session, the history and the SMS, the
@@ -235,6 +275,8 @@ func TestWebBrowser(t *testing.T) {
 			if text := pdfText(t, p.download("/statements/2026-11.pdf")); !strings.Contains(text, "1ABC123") || !strings.Contains(text, "+++") {
 				t.Fatalf("the statement's PDF:\n%s", text)
 			}
+
+			browseDayCards(t, p, e)
 
 			p.open("/notifications")
 			p.expect("ol.messages", "afgeleverd")
