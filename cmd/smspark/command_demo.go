@@ -138,7 +138,7 @@ func startDemo(parent context.Context, cfg *config.Config, dataDir, httpAddr str
 			SystemID: "smspark", Password: "demo", BindMode: mode, Window: 10, MaxSubmitsPerSecond: 100,
 			EnquireLink: 30 * time.Second, ReconnectMin: 250 * time.Millisecond, ReconnectMax: 4 * time.Second})
 	}
-	d.main = &Main{Config: cfg, DataDir: dataDir, HTTPAddr: httpAddr, AdminAddr: "127.0.0.1:0", Logger: log}
+	d.main = &Main{Config: cfg, DataDir: dataDir, HTTPAddr: httpAddr, AdminAddr: "127.0.0.1:0", Logger: log, TestPayments: true}
 	if err := d.main.Open(ctx); err != nil {
 		return fail(err)
 	}

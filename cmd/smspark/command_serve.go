@@ -17,7 +17,7 @@ import (
 
 func newServeCommand() *cobra.Command {
 	var configPath, dataDir, database, httpAddr, adminAddr string
-	var verbose bool
+	var verbose, testPayments bool
 	var retention int
 	cmd := &cobra.Command{
 		Use:   "serve [--config FILE] [--data DIR] [--http ADDR] [--admin ADDR]",
@@ -56,7 +56,8 @@ must be listened on.`,
 				httpAddr = cfg.HTTP.Listen
 			}
 			m := &Main{Config: cfg, ConfigPath: configPath, DataDir: dataDir, Database: database, HTTPAddr: httpAddr,
-				AdminAddr: adminAddr, AdminOptional: !cmd.Flags().Changed("admin"), Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention}
+				AdminAddr: adminAddr, AdminOptional: !cmd.Flags().Changed("admin"), Logger: newLogger(cmd.ErrOrStderr(), verbose), RetentionMonths: retention,
+				TestPayments: testPayments}
 			setMemoryLimit(m.Logger)
 			if err := m.Open(cmd.Context()); err != nil {
 				if errors.Is(err, store.ErrLocked) {
@@ -91,6 +92,7 @@ must be listened on.`,
 	f.StringVar(&httpAddr, "http", "", "HTTP listen address (default: the configuration's http.listen)")
 	f.StringVar(&adminAddr, "admin", defaultAdminAddr, "admin endpoint listen address (\"\": none; not loopback: an admin key is required)")
 	f.BoolVar(&verbose, "verbose", false, "debug logs")
+	f.BoolVar(&testPayments, "test-payments", false, "show the built-in test payment provider's Pay and Refuse buttons on the web page (demos and tests only: they settle a payment without a provider)")
 	f.IntVar(&retention, "retention-months", 24, "remove ended sessions, MO journal and sent messages older than this from the live store (0: keep)")
 	return cmd
 }

@@ -53,6 +53,11 @@ type Main struct {
 	// address, taken), log it and run without the admin endpoint rather
 	// than not at all.
 	AdminOptional bool
+	// TestPayments shows the built-in test payment provider's buttons
+	// (pay, refuse) on the web page, which settle a purchase's payment
+	// without a provider: for the demo and tests only (serve
+	// --test-payments); a real provider takes the payment on its page.
+	TestPayments bool
 
 	Logger zerolog.Logger
 	// RetentionMonths: ended sessions older than this are removed from the

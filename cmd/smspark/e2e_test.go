@@ -48,6 +48,9 @@ type e2eOptions struct {
 	// database, when set, is the PostgreSQL store's URL (else bbolt in a
 	// temporary directory).
 	database string
+	// realPayments leaves the web page without the test provider's
+	// buttons, as serve without --test-payments.
+	realPayments bool
 }
 
 func startE2E(t *testing.T, o e2eOptions) *e2e {
@@ -80,7 +83,8 @@ func startE2E(t *testing.T, o e2eOptions) *e2e {
 	cfg.SMSCs = []config.SMSC{{Name: "proximus-1", Operator: "proximus", Address: sim.Addr(), SystemID: "smspark",
 		Password: "secret", BindMode: o.mode, Window: window, EnquireLink: 2 * time.Second, MaxSubmitsPerSecond: o.maxPerSecond,
 		ReconnectMin: 10 * time.Millisecond, ReconnectMax: 200 * time.Millisecond}}
-	e.main = &Main{Config: cfg, DataDir: e.dir, Database: o.database, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t)}
+	e.main = &Main{Config: cfg, DataDir: e.dir, Database: o.database, HTTPAddr: "127.0.0.1:0", Logger: testLogger(t),
+		TestPayments: !o.realPayments}
 	if !o.realClock {
 		e.main.Clock = e.clock
 	}

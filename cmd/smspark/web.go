@@ -64,9 +64,7 @@ func (m *Main) webRoutes() func(*httpapi.Server, *http.ServeMux) {
 			Zones: m.zones, Clock: m.Clock.Now, Location: m.Config.Location,
 			Logger: m.Logger.With().Str("component", "web").Logger()}
 		if m.DayCards != nil {
-			// Payments go through the built-in test provider, whose
-			// hosted page is this server: the page shows its buttons.
-			opts.DayCards, opts.TestPayments = m.DayCards, true
+			opts.DayCards, opts.TestPayments = m.DayCards, m.TestPayments
 		}
 		page, err := web.New(opts)
 		if err != nil {

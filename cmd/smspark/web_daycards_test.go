@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"smspark/daycards"
 )
 
 var testPayForm = regexp.MustCompile(`action="/daycards/([^/"]+)/testpay"`)
@@ -94,5 +97,28 @@ func TestWebDayCards(t *testing.T) {
 	// A form without the CSRF token is refused.
 	if code, _ := b.post(card+"/days", url.Values{"plate": {"1ABC123"}, "date": {"2026-11-27"}}); code != http.StatusForbidden {
 		t.Fatalf("spend without CSRF: %d", code)
+	}
+}
+
+// TestWebDayCardsWithoutTestPayments: serve without --test-payments has no
+// test provider's buttons: a motorist cannot mark their own card paid.
+func TestWebDayCardsWithoutTestPayments(t *testing.T) {
+	e := startE2E(t, e2eOptions{mode: "transceiver", realPayments: true})
+	const number = "+32470000402"
+	pass := e.credentials("2026-11-23T09:00:00+01:00", number)
+	b := newBrowser(t, "http://"+e.main.HTTP.Addr())
+	b.login(number, pass)
+	code, body := b.post("/daycards", url.Values{"csrf": {b.csrf("/daycards")}, "zone": {"3000"}, "days": {"3"}})
+	if code != http.StatusOK || !strings.Contains(body, "wacht op betaling") || testPayForm.MatchString(body) {
+		t.Fatalf("buy without the test provider's page: %d\n%s", code, body)
+	}
+	cards, err := e.main.DayCards.CardsOf(context.Background(), number)
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("cards = %v, %v", cards, err)
+	}
+	card := "/daycards/" + cards[0].ID
+	code, _ = b.post(card+"/testpay", url.Values{"csrf": {b.csrf(card)}, "result": {"paid"}})
+	if c, err := e.main.DayCards.Get(context.Background(), number, cards[0].ID); code == http.StatusOK || err != nil || c.Status == daycards.StatusPaid {
+		t.Fatalf("testpay without --test-payments: %d, card %+v, %v", code, c, err)
 	}
 }
