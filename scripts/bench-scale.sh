@@ -7,9 +7,9 @@
 #      running sessions and runs
 #      keep-alive clients in the same process at 16, 64 and 256
 #      connections, SCALE_WARDEN_SECONDS each: lookups/s, p50 and p99.
-#   2. The start: `smspark scale fill` writes SCALE_RUNNING running
+#   2. The start: BenchmarkScaleStart (cmd/smspark) writes SCALE_RUNNING running
 #      sessions (default 1,000,000) and their numbers' settings into a new
-#      store; `smspark scale measure` opens it and builds the engine as
+#      store, then, run again on it, opens it and builds the engine as
 #      serve does: start to ready, live heap, peak RSS, store file size.
 #
 # It prints one table with the machine's load average at start and end,
@@ -65,12 +65,17 @@ WARDEN_ROWS=$(awk '/ connections, [0-9]+s:/ {
 WARDEN_SETUP=$(sed -n 's/.*setup (\([0-9]* running sessions loaded\)).*/\1/p' "$WORK/warden.log" | head -1)
 
 echo "bench-scale: filling a store with $RUNNING running sessions" >&2
-bin/smspark scale fill --data "$WORK/store" --running "$RUNNING" --ended 0 >"$WORK/fill.log" 2>&1 ||
-	{ cat "$WORK/fill.log" >&2; exit 1; }
+# BenchmarkScaleStart (cmd/smspark) fills -scale.data once, then measures;
+# the second run measures alone, so its peak RSS is the start's, not the
+# fill's.
+scale() {
+	go test -run '^$' -bench '^BenchmarkScaleStart$' -benchtime 1x -count 1 -v ./cmd/smspark/ \
+		-args -scale.data "$WORK/store" -scale.running "$RUNNING"
+}
+scale >"$WORK/fill.log" 2>&1 || { cat "$WORK/fill.log" >&2; exit 1; }
 echo "bench-scale: measuring the start" >&2
-bin/smspark scale measure --data "$WORK/store" >"$WORK/measure.log" 2>&1 ||
-	{ cat "$WORK/measure.log" >&2; exit 1; }
-field() { sed -n "s/^$1: *//p" "$WORK/measure.log" | head -1; }
+scale >"$WORK/measure.log" 2>&1 || { cat "$WORK/measure.log" >&2; exit 1; }
+field() { sed -n "s/^[[:space:]]*$1: *//p" "$WORK/measure.log" | head -1; }
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 cat <<TABLE
@@ -84,7 +89,7 @@ Warden lookups over HTTP ($WARDEN_SETUP, keep-alive clients in the same process,
 |---|---|---|---|---|
 $WARDEN_ROWS
 
-Engine start (\`smspark scale measure\`: open, load, build the engine as serve does):
+Engine start (\`BenchmarkScaleStart\`: open, load, build the engine as serve does):
 
 | figure | value |
 |---|---|
